@@ -1,0 +1,15 @@
+// Package rules composes every MTA frontend and rule into one lint.Registry.
+// It is the single place that lists what smarthost-lint checks; the CLI and
+// library users start from Default.
+package rules
+
+import (
+	"github.com/smarthost-lint/smarthost-lint/lint"
+)
+
+// Default returns a registry with every frontend and rule.
+func Default() *lint.Registry {
+	r := lint.NewRegistry()
+	r.AddRules(lint.EngineRules...)
+	return r
+}
