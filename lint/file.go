@@ -64,6 +64,9 @@ type File struct {
 	Secrets SecretIndex
 	// Comments are the file's comments, used for inline suppressions.
 	Comments []Comment
+	// HoldsCredentials marks a file with plaintext credentials whose
+	// permissions no MTA-specific rule checks (GEN003 does).
+	HoldsCredentials bool
 	// Parsed is the parser's AST, for rules and library users.
 	Parsed any
 

@@ -1,0 +1,445 @@
+package postfix
+
+import (
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/smarthost-lint/smarthost-lint/lint"
+	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
+)
+
+// Setup is the model of one Postfix installation as the files describe it:
+// main.cf with its effective parameters, master.cf services with their -o
+// overrides, and every lookup table they reference. Rules read it; they
+// never re-parse files.
+type Setup struct {
+	MainFile   *lint.File
+	Main       *pf.MainCF // nil for a standalone map unit
+	MasterFile *lint.File
+	Master     *pf.MasterCF
+	// Maps lists every type:name reference of a table-valued parameter in
+	// main.cf and in master.cf -o overrides, in file order.
+	Maps []*MapRef
+	// Standalone is the table of a map linted on its own (no main.cf).
+	Standalone *MapRef
+
+	files []*lint.File
+}
+
+// MTA implements lint.Unit.
+func (s *Setup) MTA() string { return Name }
+
+// Files implements lint.Unit.
+func (s *Setup) Files() []*lint.File { return s.files }
+
+// MapRef is one lookup table named by a parameter.
+type MapRef struct {
+	Param   string // parameter naming the table
+	Service string // master.cf service of a -o override; "" for main.cf
+	Spec    string // "proxy:hash:/etc/postfix/sasl_passwd" after $name expansion
+	Type    string // table type after any proxy: prefix ("hash")
+	Proxy   bool
+	Path    string // table name: a file path for file-based types
+	// In is the file the reference is written in; [Start, End) its bytes
+	// there (the whole value when the spec came out of a $name expansion).
+	In         *lint.File
+	Start, End int
+	// Source is the table source when it was read (nil with --no-follow,
+	// for non-file types, or when it is missing: see SourceErr).
+	Source    *lint.File
+	Table     *pf.Table
+	SourceErr error
+	// SourceInfo is the source file's metadata (nil when missing).
+	SourceInfo *lint.FileInfo
+	// Compiled are the files postmap builds for indexed types.
+	Compiled []Compiled
+}
+
+// Compiled is a file postmap builds from a table source.
+type Compiled struct {
+	Path string
+	Info *lint.FileInfo // nil when missing
+	Err  error
+}
+
+// Value is the effective value of a parameter for the Postfix SMTP client.
+type Value struct {
+	Name     string
+	Raw      string // as written (or the default)
+	Expanded string // after $name expansion
+	Set      bool   // written in main.cf or a -o override (false: default)
+	Param    *pf.Param
+	Override *pf.Override
+	Service  string
+	File     *lint.File
+	// Undefined lists $names the expansion referenced but nothing defines.
+	Undefined []string
+}
+
+// Span returns the bytes of the value in its file, for findings; for a
+// default value it points at the start of the file.
+func (v Value) Span() (file *lint.File, start, end int) {
+	switch {
+	case v.Override != nil:
+		start = v.Override.ValuePos.Offset
+		return v.File, start, start + len(v.Override.Value)
+	case v.Param != nil:
+		if v.Param.ValuePos.Offset == v.Param.ValueEnd.Offset {
+			return v.File, v.Param.NamePos.Offset, v.Param.NameEnd.Offset
+		}
+		return v.File, v.Param.ValuePos.Offset, v.Param.ValueEnd.Offset
+	}
+	return v.File, 0, 0
+}
+
+// lookup finds name in main.cf (last definition wins) or the defaults.
+func (s *Setup) lookup(name string) (string, bool) {
+	if s.Main != nil {
+		if p := s.Main.Lookup(name); p != nil {
+			return p.Value, true
+		}
+	}
+	v, ok := paramDefaults[name]
+	return v, ok
+}
+
+const maxExpandDepth = 50
+
+func (s *Setup) expand(raw string) (string, []string) {
+	return pf.Expand(raw, s.lookup, maxExpandDepth)
+}
+
+// Get returns the main.cf value of name (or its default).
+func (s *Setup) Get(name string) Value {
+	v := Value{Name: name, File: s.MainFile}
+	if s.Main != nil {
+		if p := s.Main.Lookup(name); p != nil {
+			v.Raw, v.Set, v.Param = p.Value, true, p
+		}
+	}
+	if !v.Set {
+		v.Raw = paramDefaults[name]
+	}
+	v.Expanded, v.Undefined = s.expand(v.Raw)
+	return v
+}
+
+// GetFor returns the value of name for the master.cf service: its -o
+// override when there is one, else the main.cf value (master(5): -o
+// overrides main.cf for that service).
+func (s *Setup) GetFor(service, name string) Value {
+	if svc := s.Service(service); svc != nil {
+		for i := len(svc.Overrides) - 1; i >= 0; i-- {
+			o := svc.Overrides[i]
+			if o.Name == name {
+				v := Value{Name: name, Raw: o.Value, Set: true, Override: o, Service: service, File: s.MasterFile}
+				v.Expanded, v.Undefined = s.expand(o.Value)
+				return v
+			}
+		}
+	}
+	return s.Get(name)
+}
+
+// Service returns the master.cf service of type unix with that name, or nil.
+func (s *Setup) Service(name string) *pf.Service {
+	if s.Master == nil {
+		return nil
+	}
+	var found *pf.Service
+	for _, svc := range s.Master.Services {
+		if svc.Name == name && (svc.Type == "unix" || svc.Type == "") {
+			found = svc
+		}
+	}
+	return found
+}
+
+// Bool reports a boolean parameter the way Postfix's mail_conf_bool.c
+// does: only yes/no, case-insensitive. ok is false for any other value.
+func Bool(v string) (val, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes":
+		return true, true
+	case "no":
+		return false, true
+	}
+	return false, false
+}
+
+// Enabled is Bool with invalid values treated as "no".
+func (v Value) Enabled() bool { b, _ := Bool(v.Expanded); return b }
+
+// MapsOf returns the tables named by param (in main.cf or, with service
+// non-empty, in that service's -o override).
+func (s *Setup) MapsOf(service, param string) []*MapRef {
+	v := s.GetFor(service, param)
+	var out []*MapRef
+	for _, m := range s.Maps {
+		if m.Param != param {
+			continue
+		}
+		if (v.Override != nil && m.Service == service) || (v.Override == nil && m.Service == "") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// indexedSuffixes are the files postmap creates per table type
+// (DATABASE_README).
+var indexedSuffixes = map[string][]string{
+	"hash": {".db"}, "btree": {".db"}, "lmdb": {".lmdb"}, "cdb": {".cdb"},
+	"dbm": {".dir", ".pag"}, "sdbm": {".dir", ".pag"},
+}
+
+// fileTypes are table types whose name is a file the user edits.
+var fileTypes = map[string]bool{
+	"hash": true, "btree": true, "lmdb": true, "cdb": true, "dbm": true, "sdbm": true,
+	"texthash": true, "regexp": true, "pcre": true, "cidr": true,
+}
+
+// Indexed reports whether the table type is built by postmap.
+func (m *MapRef) Indexed() bool { return indexedSuffixes[m.Type] != nil }
+
+// FileBased reports whether the table name is a file path.
+func (m *MapRef) FileBased() bool { return fileTypes[m.Type] }
+
+// parseSpec splits "proxy:hash:/path" into its parts.
+func parseSpec(spec string) (typ, name string, proxy bool) {
+	typ, name, ok := strings.Cut(spec, ":")
+	if !ok {
+		return "", spec, false
+	}
+	if typ == "proxy" {
+		proxy = true
+		typ, name, ok = strings.Cut(name, ":")
+		if !ok {
+			return "", name, true
+		}
+	}
+	return typ, name, proxy
+}
+
+// tableParam reports whether a parameter takes lookup tables. Postfix names
+// them *_maps; a few take tables under other names.
+func tableParam(name string) bool {
+	return strings.HasSuffix(name, "_maps") || strings.HasSuffix(name, "_checks") || name == "alias_database"
+}
+
+// followParams are the tables whose contents the rules read; other tables
+// are only checked for being built.
+var followParams = map[string]bool{
+	"smtp_sasl_password_maps":                 true,
+	"transport_maps":                          true,
+	"sender_dependent_relayhost_maps":         true,
+	"smtp_tls_policy_maps":                    true,
+	"sender_dependent_default_transport_maps": true,
+}
+
+// passwordParams hold credentials: their table values are secrets.
+var passwordParams = map[string]bool{"smtp_sasl_password_maps": true, "lmtp_sasl_password_maps": true}
+
+// DestRef is a smarthost destination with where it was written.
+type DestRef struct {
+	Dest
+	Via        string // relayhost, transport_maps, sender_dependent_relayhost_maps, default_transport, relay_transport
+	Key        string // table key for table entries ("" otherwise)
+	Transport  string // transport of a transport:nexthop result
+	In         *lint.File
+	Start, End int
+	Map        *MapRef // the table, for table entries
+}
+
+// Destinations lists the explicit nexthops mail is relayed to: every
+// relayhost item, transport and default/relay transport nexthops, and
+// sender-dependent relayhost values.
+func (s *Setup) Destinations() []DestRef {
+	var out []DestRef
+	if s.Main == nil {
+		return out
+	}
+	rh := s.Get("relayhost")
+	for _, it := range splitList(rh.Expanded) {
+		d := DestRef{Dest: ParseDest(it.Text), Via: "relayhost", In: s.MainFile}
+		d.Start, d.End = valueRange(rh, it)
+		out = append(out, d)
+	}
+	for _, name := range []string{"default_transport", "relay_transport"} {
+		v := s.Get(name)
+		tr, next, ok := strings.Cut(strings.TrimSpace(v.Expanded), ":")
+		if !ok || next == "" {
+			continue
+		}
+		d := DestRef{Dest: ParseDest(next), Via: name, Transport: tr, In: s.MainFile}
+		d.Start, d.End = valueRange(v, item{next, len(tr) + 1})
+		out = append(out, d)
+	}
+	for _, m := range s.MapsOf("", "transport_maps") {
+		if m.Table == nil {
+			continue
+		}
+		for i := range m.Table.Entries {
+			e := &m.Table.Entries[i]
+			tr, next, ok := strings.Cut(e.Value, ":")
+			if !ok || next == "" || strings.Contains(next, " ") {
+				continue
+			}
+			if tr == "error" || tr == "discard" || tr == "local" || tr == "virtual" || tr == "lmtp" || tr == "retry" {
+				continue
+			}
+			off := e.ValueOffset + len(tr) + 1
+			out = append(out, DestRef{Dest: ParseDest(next), Via: "transport_maps", Key: e.Key, Transport: tr,
+				In: m.Source, Start: off, End: off + len(next), Map: m})
+		}
+	}
+	for _, m := range s.MapsOf("", "sender_dependent_relayhost_maps") {
+		if m.Table == nil {
+			continue
+		}
+		for i := range m.Table.Entries {
+			e := &m.Table.Entries[i]
+			if e.Value == "" || strings.EqualFold(e.Value, "DUNNO") {
+				continue
+			}
+			for _, it := range splitList(e.Value) {
+				out = append(out, DestRef{Dest: ParseDest(it.Text), Via: "sender_dependent_relayhost_maps", Key: e.Key,
+					In: m.Source, Start: e.ValueOffset + it.Off, End: e.ValueOffset + it.Off + len(it.Text), Map: m})
+			}
+		}
+	}
+	return out
+}
+
+// valueRange maps an item of an expanded value back to file bytes: exact
+// when the value had no $name, else the whole value.
+func valueRange(v Value, it item) (int, int) {
+	_, start, end := v.Span()
+	if v.Param != nil && v.Raw == v.Expanded && it.Off+len(it.Text) <= len(v.Param.Value) {
+		return v.Param.OffsetOf(it.Off), v.Param.OffsetOf(it.Off + len(it.Text))
+	}
+	return start, end
+}
+
+// loadMaps records every table reference of main.cf and master.cf and reads
+// the sources the rules need.
+func (s *Setup) loadMaps(l *lint.Loader) {
+	add := func(param, service, raw string, in *lint.File, start, end int, exact func(off int) int) {
+		expanded, _ := s.expand(raw)
+		for _, it := range splitList(expanded) {
+			typ, name, proxy := parseSpec(it.Text)
+			m := &MapRef{Param: param, Service: service, Spec: it.Text, Type: typ, Proxy: proxy, Path: name, In: in, Start: start, End: end}
+			if raw == expanded && exact != nil {
+				m.Start, m.End = exact(it.Off), exact(it.Off+len(it.Text))
+			}
+			s.Maps = append(s.Maps, m)
+			if typ == "" || !fileTypes[typ] || !filepath.IsAbs(name) {
+				continue
+			}
+			if info, err := l.Stat(name); err == nil {
+				m.SourceInfo = info
+			} else {
+				m.SourceErr = err
+			}
+			for _, sfx := range indexedSuffixes[typ] {
+				c := Compiled{Path: name + sfx}
+				c.Info, c.Err = l.Stat(c.Path)
+				m.Compiled = append(m.Compiled, c)
+			}
+			if !followParams[param] || !l.Follow() || m.SourceInfo == nil {
+				continue
+			}
+			f, err := l.Open(name, lint.KindPostfixMap)
+			if err != nil {
+				m.SourceErr = err
+				continue
+			}
+			m.Source = f
+			s.attachTable(l, f)
+			m.Table, _ = f.Parsed.(*pf.Table)
+			if passwordParams[param] && m.Table != nil {
+				f.Secrets = tableSecrets{m.Table}
+			}
+			s.addFile(f)
+		}
+	}
+	if s.Main != nil {
+		for _, p := range s.Main.Params() {
+			if !tableParam(p.Name) || s.Main.Lookup(p.Name) != p {
+				continue
+			}
+			add(p.Name, "", p.Value, s.MainFile, p.ValuePos.Offset, p.ValueEnd.Offset, p.OffsetOf)
+		}
+	}
+	if s.Master != nil {
+		for _, svc := range s.Master.Services {
+			for _, o := range svc.Overrides {
+				if tableParam(o.Name) {
+					base := o.ValuePos.Offset
+					add(o.Name, svc.Name, o.Value, s.MasterFile, base, base+len(o.Value), func(off int) int { return base + off })
+				}
+			}
+		}
+	}
+	// Inline credentials in main.cf (static:user:pass, inline:{k=user:pass})
+	// are secrets too.
+	for _, m := range s.Maps {
+		if passwordParams[m.Param] && (m.Type == "static" || m.Type == "inline") && m.In != nil {
+			if m.End > m.Start {
+				m.In.AddSecret(m.Start+len(m.Spec)-len(m.Path), m.End)
+				m.In.HoldsCredentials = true
+			}
+		}
+	}
+}
+
+// attachTable parses a table source once.
+func (s *Setup) attachTable(l *lint.Loader, f *lint.File) {
+	if f.Parsed != nil {
+		return
+	}
+	t, _ := pf.ParseTable(f.Path, f.Src)
+	f.Parsed = t
+	f.Comments = commentsOf(t.Comments)
+}
+
+func (s *Setup) addFile(f *lint.File) {
+	for _, g := range s.files {
+		if g == f {
+			return
+		}
+	}
+	s.files = append(s.files, f)
+}
+
+// tableSecrets masks the password half (after the first ':') of every
+// value of a credentials table, or the whole value when it has no ':'.
+type tableSecrets struct{ t *pf.Table }
+
+func (ts tableSecrets) SecretsIn(lo, hi int) []lint.Span {
+	es := ts.t.Entries
+	i := sort.Search(len(es), func(i int) bool { return es[i].ValueEnd > lo })
+	var out []lint.Span
+	for ; i < len(es) && es[i].ValueOffset < hi; i++ {
+		e := &es[i]
+		start := e.ValueOffset
+		if c := strings.IndexByte(e.Value, ':'); c >= 0 {
+			start += c + 1
+		}
+		if e.ValueEnd > start {
+			out = append(out, lint.Span{Start: start, End: e.ValueEnd})
+		}
+	}
+	return out
+}
+
+// commentsOf converts parser comments to the engine's suppression view.
+func commentsOf(cs []*pf.Comment) []lint.Comment {
+	out := make([]lint.Comment, 0, len(cs))
+	for _, c := range cs {
+		lc := lint.Comment{Line: c.Pos.Line, Column: c.Pos.Column + 1, Text: c.Text, FirstLine: c.Next, LastLine: c.Next}
+		out = append(out, lc)
+	}
+	return out
+}
