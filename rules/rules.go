@@ -5,11 +5,16 @@ package rules
 
 import (
 	"github.com/smarthost-lint/smarthost-lint/lint"
+	"github.com/smarthost-lint/smarthost-lint/rules/gen"
+	"github.com/smarthost-lint/smarthost-lint/rules/postfix"
 )
 
 // Default returns a registry with every frontend and rule.
 func Default() *lint.Registry {
 	r := lint.NewRegistry()
 	r.AddRules(lint.EngineRules...)
+	r.AddRules(gen.Rules...)
+	r.AddFrontend(postfix.Frontend{})
+	r.AddRules(postfix.Rules...)
 	return r
 }

@@ -1,6 +1,7 @@
 package postfix
 
 import (
+	"iter"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -442,4 +443,67 @@ func commentsOf(cs []*pf.Comment) []lint.Comment {
 		out = append(out, lc)
 	}
 	return out
+}
+
+// routingParams decide where mail goes; their values are RoleRouting.
+var routingParams = map[string]bool{
+	"relayhost": true, "default_transport": true, "relay_transport": true, "transport_maps": true,
+	"sender_dependent_relayhost_maps": true, "sender_dependent_default_transport_maps": true,
+	"smtp_sasl_password_maps": true, "smtp_tls_policy_maps": true, "fallback_relay": true, "smtp_fallback_relay": true,
+}
+
+// Values implements lint.ValueLister: main.cf parameter values, master.cf
+// -o values and the keys and values of every table that was read.
+func (s *Setup) Values() iter.Seq[lint.Value] {
+	return func(yield func(lint.Value) bool) {
+		if s.Main != nil {
+			for _, p := range s.Main.Params() {
+				role := lint.RoleOther
+				if routingParams[p.Name] {
+					role = lint.RoleRouting
+				}
+				if !yield(lint.Value{File: s.MainFile, Start: p.ValuePos.Offset, End: p.ValueEnd.Offset, Text: p.Value, Name: p.Name, Role: role}) {
+					return
+				}
+			}
+		}
+		if s.Master != nil {
+			for _, svc := range s.Master.Services {
+				for _, o := range svc.Overrides {
+					role := lint.RoleOther
+					if routingParams[o.Name] {
+						role = lint.RoleRouting
+					}
+					start := o.ValuePos.Offset
+					if !yield(lint.Value{File: s.MasterFile, Start: start, End: start + len(o.Value), Text: o.Value, Name: o.Name, Role: role}) {
+						return
+					}
+				}
+			}
+		}
+		seen := map[*lint.File]bool{}
+		tables := s.Maps
+		if s.Standalone != nil {
+			tables = append([]*MapRef{s.Standalone}, tables...)
+		}
+		for _, m := range tables {
+			if m.Table == nil || seen[m.Source] {
+				continue
+			}
+			seen[m.Source] = true
+			valueRole := lint.RoleRouting
+			if passwordParams[m.Param] {
+				valueRole = lint.RoleCredential
+			}
+			for i := range m.Table.Entries {
+				e := &m.Table.Entries[i]
+				if !yield(lint.Value{File: m.Source, Start: e.KeyOffset, End: e.KeyOffset + len(e.Key), Text: e.Key, Name: m.Param, Role: lint.RoleRouting}) {
+					return
+				}
+				if !yield(lint.Value{File: m.Source, Start: e.ValueOffset, End: e.ValueEnd, Text: e.Value, Name: m.Param, Role: valueRole}) {
+					return
+				}
+			}
+		}
+	}
 }

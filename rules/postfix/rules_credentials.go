@@ -1,0 +1,5 @@
+package postfix
+
+import "github.com/smarthost-lint/smarthost-lint/lint"
+
+var credentialRules = []*lint.Rule{}
