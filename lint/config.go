@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -40,8 +41,9 @@ func ParseConfig(name string, src []byte) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %s", name, unknownKey.ReplaceAllString(err.Error(), `unknown key "$1"`))
 	}
+
 	if c.FailLevel != "" {
 		if _, err := ParseSeverity(c.FailLevel); err != nil {
 			return nil, fmt.Errorf("%s: fail-level: %w", name, err)
@@ -69,6 +71,8 @@ func ParseConfig(name string, src []byte) (*Config, error) {
 	c.Dir = filepath.Dir(name)
 	return &c, nil
 }
+
+var unknownKey = regexp.MustCompile(`field (\S+) not found in type \S+`)
 
 // FindConfig looks for ConfigFileName in dir and its parents, stopping at the
 // directory that holds .git (the repository root) or at the file-system

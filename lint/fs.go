@@ -54,10 +54,10 @@ func (OSFileSystem) ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
+		return nil, errors.New("not a regular file")
 	}
 	if limit > 0 && st.Size() > limit {
-		return nil, fmt.Errorf("%s: %d bytes: %w (%d)", path, st.Size(), ErrTooLarge, limit)
+		return nil, fmt.Errorf("%d bytes: %w (%d)", st.Size(), ErrTooLarge, limit)
 	}
 	buf := make([]byte, 0, st.Size()+1)
 	r := io.Reader(f)
@@ -78,7 +78,7 @@ func (OSFileSystem) ReadFile(path string, limit int64) ([]byte, error) {
 		}
 	}
 	if limit > 0 && int64(len(buf)) > limit {
-		return nil, fmt.Errorf("%s: %w (%d)", path, ErrTooLarge, limit)
+		return nil, fmt.Errorf("%w (%d)", ErrTooLarge, limit)
 	}
 	return buf, nil
 }
@@ -101,7 +101,9 @@ func (OSFileSystem) ReadDir(path string) ([]fs.DirEntry, error) { return os.Read
 
 // LookupUser reads /etc/passwd directly: os/user may need cgo or NSS, and a
 // linter auditing a mounted image wants that image's users anyway.
-func (OSFileSystem) LookupUser(name string) (int, int, bool) { return lookupPasswd("/etc/passwd", name) }
+func (OSFileSystem) LookupUser(name string) (int, int, bool) {
+	return lookupPasswd("/etc/passwd", name)
+}
 
 // LookupGroup reads /etc/group.
 func (OSFileSystem) LookupGroup(name string) (int, bool) { return lookupGroup("/etc/group", name) }

@@ -98,4 +98,3 @@ func (v rootedView) Stat(p string) (*FileInfo, error)               { return v.r
 func (v rootedView) ReadDir(p string) ([]fs.DirEntry, error)        { return v.r.FS.ReadDir(p) }
 func (v rootedView) LookupUser(n string) (int, int, bool)           { return v.r.LookupUser(n) }
 func (v rootedView) LookupGroup(n string) (int, bool)               { return v.r.LookupGroup(n) }
-

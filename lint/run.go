@@ -59,11 +59,16 @@ func (o *Options) validate() error {
 	if o.Registry == nil {
 		return errors.New("lint: Options.Registry is nil")
 	}
-	for _, list := range [][]string{o.Enable, o.Disable, o.Off} {
+	for _, list := range [][]string{o.Enable, o.Disable} {
 		for _, id := range list {
 			if _, ok := o.Registry.Rule(id); !ok {
 				return usageErr("unknown rule %q (see `smarthost-lint rules`)", id)
 			}
+		}
+	}
+	for _, id := range o.Off {
+		if _, ok := o.Registry.Rule(id); !ok {
+			return usageErr("unknown rule %q in configuration (see `smarthost-lint rules`)", id)
 		}
 	}
 	for id := range o.Severities {

@@ -82,13 +82,13 @@ func Text(w io.Writer, res *lint.Result, opts TextOptions) error {
 	for _, fd := range res.Findings {
 		fmt.Fprintf(bw, "%s:%d:%d: %s: %s %s\n", fd.Path, fd.Start.Line, fd.Start.Column,
 			p.severity(fd.Severity), fd.Message, p.id.Sprint("["+fd.Rule+"]"))
-		if line, mark, ok := snippet(files[fd.Path], fd); ok {
+		if line, pad, mark, ok := snippet(files[fd.Path], fd); ok {
 			if line == "" {
 				bw.WriteString("\n")
 			} else {
 				bw.WriteString("    " + line + "\n")
 			}
-			bw.WriteString("    " + p.underline.Sprint(mark) + "\n")
+			bw.WriteString("    " + pad + p.underline.Sprint(mark) + "\n")
 		}
 		if fd.Hint != "" {
 			bw.WriteString("    hint: " + strings.ReplaceAll(fd.Hint, "\n", "\n          ") + "\n")
@@ -122,20 +122,21 @@ func filesByPath(files []*lint.File) map[string]*lint.File {
 
 // snippet returns the source line of fd (secrets masked, control characters
 // neutralised, cut to a window when long) and the underline beneath its
-// span. Spans that run over several lines are underlined to the end of the
+// span: pad (spaces, and tabs where the line has them, so it lines up) and
+// mark (^~~~). Spans that run over several lines are underlined to the end of the
 // first. ok is false when there is nothing to show: the file is unknown,
 // the position lies outside it, or the finding concerns the whole file.
-func snippet(f *lint.File, fd lint.Finding) (line, mark string, ok bool) {
+func snippet(f *lint.File, fd lint.Finding) (line, pad, mark string, ok bool) {
 	if f == nil {
-		return "", "", false
+		return "", "", "", false
 	}
 	whole := lint.Pos{Line: 1, Column: 1}
 	if fd.Start == whole && fd.End == whole {
-		return "", "", false
+		return "", "", "", false
 	}
 	n := fd.Start.Line
 	if n < 1 || n > f.NumLines() {
-		return "", "", false
+		return "", "", "", false
 	}
 	sp := f.LineSpan(n)
 	clamp := func(off int) int { return max(sp.Start, min(off, sp.End)) }
@@ -194,11 +195,7 @@ func snippet(f *lint.File, fd lint.Finding) (line, mark string, ok bool) {
 	if hi < len(masked) {
 		src.WriteString(ellipsis)
 	}
-	under.WriteByte('^')
-	if width > 1 {
-		under.WriteString(strings.Repeat("~", width-1))
-	}
-	return src.String(), under.String(), true
+	return src.String(), under.String(), "^" + strings.Repeat("~", max(width-1, 0)), true
 }
 
 // maskedOffset maps the file offset off (within line span sp) to a byte

@@ -1,0 +1,163 @@
+// Command bench measures smarthost-lint side by side with the real MTA tools
+// on the same machine, in one run:
+//
+//	(a) linting a generated 1,000,000-entry sasl_passwd (about 76 MB)
+//	    against `postmap hash:` building it;
+//	(b) linting each corpus main.cf against `postconf -c DIR -n`.
+//
+// It reports median wall time over -n runs, the ratio, and peak RSS of each
+// process. Run it from the repository root after
+// `sudo bash ../shared/oracles/setup.sh`:
+//
+//	go run ./bench [-n 5] [-entries 1000000] [-shared ../shared]
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	runs := flag.Int("n", 5, "runs per measurement (median reported)")
+	entries := flag.Int("entries", 1_000_000, "entries in the generated sasl_passwd")
+	shared := flag.String("shared", "../shared", "shared directory (corpus)")
+	oracles := flag.String("oracles", "/opt/mta-oracles/bin", "directory with the postconf and postmap wrappers")
+	flag.Parse()
+	log.SetFlags(0)
+
+	work, err := os.MkdirTemp("", "smarthost-lint-bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(work)
+
+	bin := filepath.Join(work, "smarthost-lint")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/smarthost-lint")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		log.Fatalf("build: %v", err)
+	}
+	postmap := filepath.Join(*oracles, "postmap")
+	postconf := filepath.Join(*oracles, "postconf")
+	for _, p := range []string{postmap, postconf} {
+		if _, err := os.Stat(p); err != nil {
+			log.Fatalf("%s missing: run `sudo bash ../shared/oracles/setup.sh` first", p)
+		}
+	}
+
+	fmt.Printf("smarthost-lint benchmark, %d runs each, median wall time, peak RSS\n\n", *runs)
+
+	// (a) the huge credential table.
+	dir := filepath.Join(work, "huge")
+	must(os.MkdirAll(dir, 0o755))
+	src := filepath.Join(dir, "sasl_passwd")
+	size := generate(src, *entries)
+	fmt.Printf("(a) sasl_passwd with %d entries (%.1f MB)\n", *entries, float64(size)/1e6)
+	lint := measure(*runs, nil, bin, "-q", "--fail-level", "none", "--type", "postfix-map", src)
+	pm := measure(*runs, func() { os.Remove(src + ".db") }, postmap, "hash:"+src)
+	report("smarthost-lint (map alone)", lint, "postmap hash:", pm)
+	main := filepath.Join(dir, "main.cf")
+	must(os.WriteFile(main, []byte("relayhost = [smtp0.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:"+src+"\nsmtp_sasl_security_options = noanonymous\nsmtp_tls_security_level = encrypt\n"), 0o644))
+	lintMain := measure(*runs, nil, bin, "-q", "--fail-level", "none", main)
+	report("smarthost-lint (main.cf + map)", lintMain, "postmap hash:", pm)
+	fmt.Printf("    target: smarthost-lint <= 0.10 x postmap\n\n")
+
+	// (b) every corpus main.cf.
+	mains, _ := filepath.Glob(filepath.Join(*shared, "corpus/postfix/*/main.cf"))
+	fmt.Printf("(b) corpus main.cf files: %d\n", len(mains))
+	var worst float64
+	for _, m := range mains {
+		d := filepath.Join(work, "pf-"+filepath.Base(filepath.Dir(m)))
+		must(os.MkdirAll(d, 0o755))
+		copyFile(m, filepath.Join(d, "main.cf"))
+		master := filepath.Join(filepath.Dir(m), "master.cf")
+		if _, err := os.Stat(master); err == nil {
+			copyFile(master, filepath.Join(d, "master.cf"))
+		} else {
+			must(os.WriteFile(filepath.Join(d, "master.cf"), nil, 0o644))
+		}
+		// Postfix naps on files younger than a second (oracles/README.md).
+		old := time.Now().Add(-time.Minute)
+		os.Chtimes(filepath.Join(d, "main.cf"), old, old)
+		os.Chtimes(filepath.Join(d, "master.cf"), old, old)
+		l := measure(*runs, nil, bin, "-q", "--fail-level", "none", "--no-follow", filepath.Join(d, "main.cf"))
+		pc := measure(*runs, nil, postconf, "-c", d, "-n")
+		r := report(filepath.Base(filepath.Dir(m)), l, "postconf -n", pc)
+		worst = max(worst, r)
+	}
+	fmt.Printf("    worst ratio %.2f (target: < 1, faster than postconf)\n", worst)
+}
+
+type result struct {
+	wall time.Duration
+	rss  int64 // KiB
+}
+
+func measure(n int, before func(), name string, args ...string) result {
+	var walls []time.Duration
+	var rss int64
+	for range n {
+		if before != nil {
+			before()
+		}
+		cmd := exec.Command(name, args...)
+		cmd.Stdout, cmd.Stderr = nil, nil
+		start := time.Now()
+		err := cmd.Run()
+		walls = append(walls, time.Since(start))
+		if err != nil {
+			if _, ok := err.(*exec.ExitError); !ok {
+				log.Fatalf("%s: %v", name, err)
+			}
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = max(rss, ru.Maxrss)
+		}
+	}
+	slices.Sort(walls)
+	return result{walls[len(walls)/2], rss}
+}
+
+func report(name string, a result, otherName string, b result) float64 {
+	ratio := float64(a.wall) / float64(b.wall)
+	fmt.Printf("    %-32s %9s  %7.1f MB | %-14s %9s  %7.1f MB | ratio %.3f\n",
+		name, a.wall.Round(time.Millisecond/10), float64(a.rss)/1024, otherName, b.wall.Round(time.Millisecond/10), float64(b.rss)/1024, ratio)
+	return ratio
+}
+
+// generate writes n entries shaped like real sasl_passwd lines.
+func generate(path string, n int) int64 {
+	f, err := os.Create(path)
+	must(err)
+	w := bufio.NewWriterSize(f, 1<<20)
+	for i := range n {
+		fmt.Fprintf(w, "[smtp%d.example.com]:587 user%06d@example.com:%s%06d\n", i, i, strings.Repeat("s3cretpw", 2), i)
+	}
+	must(w.Flush())
+	must(f.Chmod(0o600))
+	must(f.Close())
+	st, err := os.Stat(path)
+	must(err)
+	return st.Size()
+}
+
+func copyFile(from, to string) {
+	b, err := os.ReadFile(from)
+	must(err)
+	must(os.WriteFile(to, b, 0o644))
+}
+
+func must(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}

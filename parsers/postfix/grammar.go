@@ -1,0 +1,389 @@
+package postfix
+
+import (
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// The grammars come in two layers, the way Postfix itself reads its files.
+//
+// Layer 1 (physical lines, shared by main.cf, master.cf and table sources)
+// mirrors readllines() in src/util/readlline.c: a line whose first
+// non-whitespace character is '#' and a whitespace-only line are comments
+// and never end a logical line; a line that starts with whitespace
+// continues the logical line; any other line starts a new one. Text that
+// starts with whitespace before the first logical line is dropped with
+// "logical line must not start with whitespace". Whitespace is C isspace()
+// (space, \t, \v, \f, \r; \n ends the line). Every lexer rule matches a
+// whole physical line including its newline, so the grammar is total: any
+// byte string parses.
+//
+// Layer 2 parses one joined logical line (continuation lines concatenated
+// verbatim, newlines removed, as readllines() does): "name = value" for
+// main.cf (split_nameval.c), the service fields for master.cf
+// (argv_splitq() with {} grouping), "key value" for tables (postmap.c), and
+// $name expansions (mac_parse.c, mac_expand.c). These grammars are total
+// too; Postfix's errors are found by checking the AST, so every input gets
+// a best-effort AST.
+
+// ---- Layer 1: physical lines ----
+
+var lineLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Blank", Pattern: `[ \t\v\f\r]*\n|[ \t\v\f\r]+$`},
+	{Name: "Comment", Pattern: `[ \t\v\f\r]*#[^\n]*\n?`},
+	{Name: "Cont", Pattern: `[ \t\v\f\r][^\n]*\n?`},
+	{Name: "Start", Pattern: `[^\n]+\n?`},
+})
+
+// lineFileAST is a whole file: comments and blank lines, then the text a
+// leading continuation line drags along (dropped by Postfix), then the
+// logical lines.
+type lineFileAST struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Head    []*auxLineAST    `parser:"@@*"`
+	Dropped *droppedGroupAST `parser:"@@?"`
+	Groups  []*groupAST      `parser:"@@*"`
+}
+
+// auxLineAST is a comment or blank line.
+type auxLineAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@(Blank | Comment)"`
+}
+
+// tailLineAST is a line after the first line of a logical line.
+type tailLineAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Cont   *string `parser:"  @Cont"`
+	Aux    *string `parser:"| @(Blank | Comment)"`
+}
+
+// droppedGroupAST is a logical line that starts with whitespace.
+type droppedGroupAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	First  string         `parser:"@Cont"`
+	Tail   []*tailLineAST `parser:"@@*"`
+}
+
+// groupAST is a logical line.
+type groupAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	First  string         `parser:"@Start"`
+	Tail   []*tailLineAST `parser:"@@*"`
+}
+
+var lineParser = participle.MustBuild[lineFileAST](participle.Lexer(lineLexer))
+
+// ---- Layer 2, main.cf: "name = value" (split_nameval.c) ----
+
+// Whitespace is isspace(); the name ends at whitespace or '='.
+var assignLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+	{Name: "Eq", Pattern: `=`},
+	{Name: "Word", Pattern: `[^ \t\n\v\f\r=]+`},
+})
+
+// assignAST is a logical line of main.cf (or a -o option value). Name is
+// missing for "= x"; Eq is missing for "name value". Value holds every
+// token after the '=' and the whitespace after it.
+type assignAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   *assignNameAST  `parser:"Space? @@?"`
+	Eq     *assignEqAST    `parser:"Space? @@?"`
+	Value  []*assignTokAST `parser:"Space? @@*"`
+}
+
+type assignNameAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@Word"`
+}
+
+type assignEqAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@Eq"`
+}
+
+type assignTokAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@(Word | Eq | Space)"`
+}
+
+var assignParser = participle.MustBuild[assignAST](participle.Lexer(assignLexer), participle.UseLookahead(2))
+
+// ---- Layer 2, master.cf: fields (argv_splitq(buf, " \t\r\n", "{}")) ----
+
+// A word ends at a blank outside {}; '{' opens a group wherever it is, '}'
+// closes one (a '}' outside any group is an ordinary character), and an
+// unclosed group runs to the end of the line (mystrtokq() in mystrtok.c).
+var masterLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Blank", Pattern: `[ \t\r\n]+`},
+	{Name: "LBrace", Pattern: `\{`},
+	{Name: "RBrace", Pattern: `\}`},
+	{Name: "Text", Pattern: `[^ \t\r\n{}]+`},
+})
+
+type masterLineAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Words  []*masterWordAST `parser:"Blank? ( @@ Blank? )*"`
+}
+
+type masterWordAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Pieces []*masterPieceAST `parser:"@@+"`
+}
+
+type masterPieceAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   *string         `parser:"  @(Text | RBrace)"`
+	Group  *masterGroupAST `parser:"| @@"`
+}
+
+type masterGroupAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string                 `parser:"@LBrace"`
+	Inner  []*masterGroupInnerAST `parser:"@@*"`
+	Close  *string                `parser:"@RBrace?"`
+}
+
+type masterGroupInnerAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   *string         `parser:"  @(Text | Blank)"`
+	Group  *masterGroupAST `parser:"| @@"`
+}
+
+var masterParser = participle.MustBuild[masterLineAST](participle.Lexer(masterLexer))
+
+// ---- Layer 2, tables: "key whitespace value" (postmap.c, Postfix >= 3.2) ----
+
+// The key ends at the first whitespace outside double quotes; a backslash
+// protects the next character (inside quotes too). Quotes and backslashes
+// stay in the key. A quote left open makes postmap skip the line.
+var tableKeyLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+	{Name: "QClosed", Pattern: `"(?:[^"\\]|\\[\s\S])*"`},
+	{Name: "QOpen", Pattern: `"(?:[^"\\]|\\[\s\S])*\\?`},
+	{Name: "Esc", Pattern: `\\[\s\S]`},
+	{Name: "BS", Pattern: `\\`},
+	{Name: "Word", Pattern: `[^ \t\n\v\f\r"\\]+`},
+})
+
+type tableLineAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Key    []*tableKeyTokAST `parser:"@@*"`
+	Value  []*tableTokAST    `parser:"( Space @@* )?"`
+}
+
+// tableKeyTokAST is a piece of the key; Open is a quote left open.
+type tableKeyTokAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Quoted *string `parser:"  @QClosed"`
+	Open   *string `parser:"| @QOpen"`
+	Text   *string `parser:"| @(Esc | BS | Word)"`
+}
+
+// tableTokAST is any token of the value.
+type tableTokAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@(QClosed | QOpen | Esc | BS | Word | Space)"`
+}
+
+var tableKeyParser = participle.MustBuild[tableLineAST](participle.Lexer(tableKeyLexer), participle.UseLookahead(2))
+
+// ---- Layer 2, expansions, level 1: mac_parse.c ----
+
+// mac_parse() finds $$, $name, ${...} and $(...); the end of ${...} is the
+// matching '}' counting only braces, the end of $(...) the matching ')'
+// counting only parentheses. Everything else is literal text.
+var macroLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Dollar2", Pattern: `\$\$`},
+	{Name: "DollarName", Pattern: `\$[A-Za-z0-9_]+`},
+	{Name: "DollarBrace", Pattern: `\$\{`},
+	{Name: "DollarParen", Pattern: `\$\(`},
+	{Name: "Dollar", Pattern: `\$`},
+	{Name: "LBrace", Pattern: `\{`},
+	{Name: "RBrace", Pattern: `\}`},
+	{Name: "LParen", Pattern: `\(`},
+	{Name: "RParen", Pattern: `\)`},
+	{Name: "Text", Pattern: `[^${}()]+`},
+})
+
+type macroAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Parts  []*macroPartAST `parser:"@@*"`
+}
+
+type macroPartAST struct {
+	Pos     lexer.Position
+	EndPos  lexer.Position
+	Escaped *string        `parser:"  @Dollar2"`
+	Name    *string        `parser:"| @DollarName"`
+	Brace   *macroBraceAST `parser:"| @@"`
+	Paren   *macroParenAST `parser:"| @@"`
+	Bare    *string        `parser:"| @Dollar"`
+	Text    *string        `parser:"| @(Text | LBrace | RBrace | LParen | RParen)"`
+}
+
+// macroBraceAST is ${...}; inside it "{" and "${" nest.
+type macroBraceAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string                `parser:"@DollarBrace"`
+	Inner  []*macroBraceInnerAST `parser:"@@*"`
+	Close  *string               `parser:"@RBrace?"`
+}
+
+type macroBraceNestAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string                `parser:"@(LBrace | DollarBrace)"`
+	Inner  []*macroBraceInnerAST `parser:"@@*"`
+	Close  *string               `parser:"@RBrace?"`
+}
+
+type macroBraceInnerAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Nest   *macroBraceNestAST `parser:"  @@"`
+	Tok    *string            `parser:"| @(Text | Dollar2 | DollarName | DollarParen | Dollar | LParen | RParen)"`
+}
+
+// macroParenAST is $(...); inside it "(" and "$(" nest.
+type macroParenAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string                `parser:"@DollarParen"`
+	Inner  []*macroParenInnerAST `parser:"@@*"`
+	Close  *string               `parser:"@RParen?"`
+}
+
+type macroParenNestAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string                `parser:"@(LParen | DollarParen)"`
+	Inner  []*macroParenInnerAST `parser:"@@*"`
+	Close  *string               `parser:"@RParen?"`
+}
+
+type macroParenInnerAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Nest   *macroParenNestAST `parser:"  @@"`
+	Tok    *string            `parser:"| @(Text | Dollar2 | DollarName | DollarBrace | Dollar | LBrace | RBrace)"`
+}
+
+var macroParser = participle.MustBuild[macroAST](participle.Lexer(macroLexer), participle.UseLookahead(2))
+
+// ---- Layer 2, expansions, level 2: the inside of ${...} (mac_expand.c) ----
+
+// "name", "name?text", "name:text", "name?{t}:{f}", "{a} op {b}",
+// "{a} op {b} ? {t} : {f}"; whitespace is " \t\r\n" (CHARS_SPACE). A
+// non-{} operand is the raw rest of the text, including its leading
+// whitespace and any ':' in it.
+var payloadLexer = lexer.MustSimple([]lexer.SimpleRule{
+	{Name: "Ws", Pattern: `[ \t\r\n]+`},
+	{Name: "LBrace", Pattern: `\{`},
+	{Name: "RBrace", Pattern: `\}`},
+	{Name: "Name", Pattern: `[A-Za-z0-9_]+`},
+	{Name: "Q", Pattern: `\?`},
+	{Name: "Colon", Pattern: `:`},
+	{Name: "Op", Pattern: `[<>!=+\-*/~&|%]+`},
+	{Name: "Other", Pattern: `[^ \t\r\n{}A-Za-z0-9_?:<>!=+\-*/~&|%]+`},
+})
+
+type payloadAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Rel    *relAST          `parser:"Ws? ( @@"`
+	Name   *payloadNameAST  `parser:"    | @@ )?"`
+	Cond   *condAST         `parser:"Ws? @@?"`
+	Junk   []*payloadTokAST `parser:"@@*"`
+}
+
+type payloadNameAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@Name"`
+}
+
+type payloadOpAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@Op"`
+}
+
+// relAST is "{left} op[suffix] {right}" (Postfix >= 3.0; the "level"
+// suffix compares compatibility levels, Postfix >= 3.6).
+type relAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *curlyAST       `parser:"@@"`
+	Op     *payloadOpAST   `parser:"Ws? @@?"`
+	Suffix *payloadNameAST `parser:"@@?"`
+	Right  *curlyAST       `parser:"Ws? @@?"`
+}
+
+type condAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Test   *testAST    `parser:"  Q @@"`
+	Else   *operandAST `parser:"| Colon @@"`
+}
+
+type testAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	True   *operandAST `parser:"@@"`
+	Else   *operandAST `parser:"( Colon @@ )?"`
+}
+
+// operandAST is "{text}" (with whitespace around it) or the raw rest.
+type operandAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Curly  *curlyAST        `parser:"  Ws? @@ Ws?"`
+	Raw    []*payloadTokAST `parser:"| @@*"`
+}
+
+type curlyAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Open   string           `parser:"@LBrace"`
+	Inner  []*curlyInnerAST `parser:"@@*"`
+	Close  *string          `parser:"@RBrace?"`
+}
+
+type curlyInnerAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Nest   *curlyAST `parser:"  @@"`
+	Tok    *string   `parser:"| @(Ws | Name | Q | Colon | Op | Other)"`
+}
+
+// payloadTokAST is any single token; its Kind tells which.
+type payloadTokAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Name   *string `parser:"  @Name"`
+	Op     *string `parser:"| @Op"`
+	Other  *string `parser:"| @(Ws | LBrace | RBrace | Q | Colon | Other)"`
+}
+
+var payloadParser = participle.MustBuild[payloadAST](participle.Lexer(payloadLexer), participle.UseLookahead(participle.MaxLookahead))

@@ -1,0 +1,184 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/smarthost-lint/smarthost-lint/lint"
+)
+
+// encodingRule is GEN009: bytes that editors and web pages slip into
+// configuration files and that MTAs read differently from what the admin
+// sees: a UTF-8 byte-order mark, CRLF line endings, typographic quotes.
+var encodingRule = &lint.Rule{
+	ID:       "GEN009",
+	Title:    "byte-order mark, line endings or typographic quotes the MTA misreads",
+	Severity: lint.SeverityWarning,
+	Check:    checkEncoding,
+}
+
+// encodingPolicy says what a BOM and CRLF line endings do to one kind of
+// file. SeverityNone means harmless (not reported). An MTA opts in by
+// adding its kinds to encodingPolicies once the effect is verified.
+type encodingPolicy struct {
+	bom lint.Severity
+	// bomEffect explains what the MTA does with the mark in this file; a
+	// non-zero severity overrides bom for this file.
+	bomEffect func(f *lint.File) (string, lint.Severity)
+	crlf      lint.Severity
+	crlfWhat  string
+}
+
+var encodingPolicies = map[lint.Kind]encodingPolicy{
+	// [exp] postconf 3.7.11: `unused parameter: \xEF\xBB\xBFrelayhost=...`,
+	// or before a # line `fatal: main.cf, line 1: missing '=' after
+	// attribute name`. CRLF is tolerated (CR stripped) [exp].
+	lint.KindPostfixMain:   {bom: lint.SeverityError, bomEffect: postfixMainBOM},
+	lint.KindPostfixMaster: {bom: lint.SeverityError, bomEffect: postfixMasterBOM},
+	// [exp] postmap: the mark becomes part of the first key.
+	lint.KindPostfixMap: {bom: lint.SeverityError, bomEffect: postfixMapBOM},
+	// [exp] Exim 4.96: fatal `found unexpected BOM (Byte Order Mark)`;
+	// CRLF is harmless (isspace) [src].
+	"exim":        {bom: lint.SeverityError, bomEffect: eximBOM},
+	"exim-split":  {bom: lint.SeverityError, bomEffect: eximBOM},
+	"exim-cpanel": {bom: lint.SeverityError, bomEffect: eximBOM},
+	// [exp] m4 passes the mark into the .cf, where sendmail warns
+	// `unknown configuration line` and ignores that line.
+	"sendmail-mc": {bom: lint.SeverityWarning, bomEffect: func(*lint.File) (string, lint.Severity) {
+		return "m4 copies it into the generated .cf, where sendmail ignores the first line as an unknown configuration line", 0
+	}},
+	// [exp] makemap keeps the \r at the end of every value.
+	"sendmail-authinfo": {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value, so each password ends in \\r"},
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func checkEncoding(p *lint.Pass) {
+	for _, f := range p.Unit.Files() {
+		pol, ok := encodingPolicies[f.Kind]
+		if !ok {
+			continue
+		}
+		if pol.bom != lint.SeverityNone && bytes.HasPrefix(f.Src, utf8BOM) {
+			fd := f.At(0, len(utf8BOM))
+			effect, sev := pol.bomEffect(f)
+			fd.Severity = cmpOr(sev, pol.bom)
+			fd.Message = "the file starts with a UTF-8 byte-order mark: " + effect
+			fd.Hint = "save the file without a byte-order mark (UTF-8 without BOM, or plain ASCII)"
+			fd.Fix = &lint.Fix{Description: "remove the byte-order mark", Safe: true, Edits: []lint.TextEdit{{Start: 0, End: len(utf8BOM)}}}
+			p.Report(fd)
+		}
+		if pol.crlf != lint.SeverityNone {
+			if i := bytes.Index(f.Src, []byte("\r\n")); i >= 0 {
+				fd := f.At(i, i+1)
+				fd.Severity = pol.crlf
+				fd.Message = "the file has Windows (CRLF) line endings: " + pol.crlfWhat
+				fd.Hint = "convert the file to Unix line endings (dos2unix)"
+				p.Report(fd)
+			}
+		}
+	}
+	vl, ok := p.Unit.(lint.ValueLister)
+	if !ok {
+		return
+	}
+	for v := range vl.Values() {
+		if v.File == nil || strings.IndexByte(v.Text, 0xE2) < 0 {
+			continue
+		}
+		if _, ok := encodingPolicies[v.File.Kind]; !ok {
+			continue
+		}
+		first, last := typographicQuotes(v.Text)
+		if first < 0 {
+			continue
+		}
+		start, end := valueOffsets(v, first, last)
+		if overlapsSecret(v.File, start, end) {
+			// A password may contain any character; it is not ours to judge.
+			continue
+		}
+		fd := v.File.At(start, end)
+		what := "the value"
+		if v.Name != "" {
+			what = "the value of " + v.Name
+		}
+		fd.Message = fmt.Sprintf("typographic quote %s in %s: the MTA does not treat it as a quote, it becomes part of the value", v.Text[first:first+3], what)
+		fd.Hint = "delete the typographic quotes (probably pasted from a web page or word processor); plain values need no quotes"
+		p.Report(fd)
+	}
+}
+
+// typographicQuotes returns the byte range from the first to the end of
+// the last typographic quote (“ ” ‘ ’) used as a quote, or -1. A ’
+// between two letters is an apostrophe ("Mike’s"), not a quote.
+func typographicQuotes(s string) (first, last int) {
+	first, last = -1, -1
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] != 0xE2 || s[i+1] != 0x80 {
+			continue
+		}
+		switch s[i+2] {
+		case 0x9C, 0x9D, 0x98:
+		case 0x99:
+			if i > 0 && isLetter(s[i-1]) && i+3 < len(s) && isLetter(s[i+3]) {
+				continue
+			}
+		default:
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		last = i + 3
+	}
+	return first, last
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// firstLine returns the first line of src after the BOM, without CR/LF.
+func firstLine(f *lint.File) string {
+	s := f.Src[len(utf8BOM):]
+	if i := bytes.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimRight(string(s), "\r")
+}
+
+func cmpOr(a, b lint.Severity) lint.Severity {
+	if a != lint.SeverityNone {
+		return a
+	}
+	return b
+}
+
+func postfixMainBOM(f *lint.File) (string, lint.Severity) {
+	line := firstLine(f)
+	name := line[:len(line)-len(strings.TrimLeft(line, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"))]
+	if name == "" || !strings.Contains(line, "=") {
+		return "Postfix reads the first line as a parameter without '=' and stops (fatal: missing '=' after attribute name), so no Postfix program starts", 0
+	}
+	return "Postfix reads it as part of the first parameter name, so " + name + " is not set (postconf: unused parameter: \\xEF\\xBB\\xBF" + name + "=...)", 0
+}
+
+// [exp] postconf 3.7.11 -M with a BOM before master.cf's first comment:
+// `fatal: file master.cf: line 1: bad field count`.
+func postfixMasterBOM(*lint.File) (string, lint.Severity) {
+	return "Postfix reads it as part of the first line, so a first comment line becomes a malformed service entry (fatal: master.cf: line 1: bad field count) and a first service gets a garbled name", 0
+}
+
+// [exp] postmap 3.7.11: a BOM before a # line turns that line into an
+// entry with a garbled key; other entries are unaffected.
+func postfixMapBOM(f *lint.File) (string, lint.Severity) {
+	line := strings.TrimSpace(firstLine(f))
+	if strings.HasPrefix(line, "#") || line == "" {
+		return "the first line is no longer a comment: postmap stores it as an entry with a garbled key (harmless until that line becomes an entry)", lint.SeverityWarning
+	}
+	return "postmap stores it as part of the first key, so that entry never matches a lookup", 0
+}
+
+func eximBOM(*lint.File) (string, lint.Severity) {
+	return "Exim refuses to start (found unexpected BOM (Byte Order Mark))", 0
+}
