@@ -52,6 +52,10 @@ func (l *Loader) Open(p string, kind Kind) (*File, error) {
 	return l.open(disk, disk, kind)
 }
 
+// OpenDisk reads a file by its path on disk (no --root resolution): the
+// siblings of a file already read, such as the master.cf beside a main.cf.
+func (l *Loader) OpenDisk(p string, kind Kind) (*File, error) { return l.open(p, p, kind) }
+
 func (l *Loader) open(display, disk string, kind Kind) (*File, error) {
 	key := filepath.Clean(disk)
 	if f, ok := l.files[key]; ok {

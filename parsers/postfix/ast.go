@@ -3,7 +3,7 @@ package postfix
 import (
 	"fmt"
 	"sort"
-	"sync/atomic"
+	"sync"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -249,7 +249,13 @@ type Table struct {
 	// so an entirely indented file builds an empty table.
 	Indented bool
 
-	index atomic.Pointer[map[string]int] // folded key -> first entry, built by Lookup
+	index *tableIndex // built by the first Lookup
+}
+
+// tableIndex maps folded keys to the first entry with that key.
+type tableIndex struct {
+	once sync.Once
+	m    map[string]int
 }
 
 // TableEntry is one "key whitespace value" logical line.

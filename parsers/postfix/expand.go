@@ -76,25 +76,40 @@ type ExprError struct {
 func (e *ExprError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Pos.Line, e.Pos.Column, e.Msg) }
 
 // maxExprNesting bounds {} and () nesting: deeper input is rejected before
-// parsing instead of recursing without limit.
-const maxExprNesting = 512
+// parsing (Postfix itself stops at 100 nested expansions). Nested operands
+// are parsed again from their text, so the parser also has a work budget
+// proportional to the input.
+const maxExprNesting = 100
+
+// maxExprLen bounds the length of an expression (real values are a few KB).
+const maxExprLen = 1 << 16
 
 type exprParser struct {
-	src string
-	idx *lineIndex
-	err *ExprError
+	src          string
+	idx          *lineIndex
+	err          *ExprError
+	work, budget int // bytes parsed so far, and the limit
+}
+
+// spend charges n bytes of parsing; false when over budget.
+func (p *exprParser) spend(n int) bool {
+	p.work += n
+	return p.work <= p.budget
 }
 
 // ParseExpr parses s. It always returns an Expr; the error is the first
 // syntax error (a PartInvalid part in the tree), as line:col: message.
 func ParseExpr(s string) (*Expr, error) {
-	p := &exprParser{src: s, idx: newLineIndex("", s)}
+	p := &exprParser{src: s, idx: newLineIndex("", s), budget: 16*len(s) + 1<<16}
 	end := len(s)
 	if i := strings.IndexByte(s, 0); i >= 0 {
 		end = i
 	}
 	var e *Expr
-	if nestingDepth(s[:end]) > maxExprNesting {
+	if end > maxExprLen {
+		e = &Expr{Pos: p.pos(0), EndPos: p.pos(end)}
+		e.Parts = []*ExprPart{p.invalid(0, end, fmt.Sprintf("value longer than %d bytes: not expanded", maxExprLen))}
+	} else if nestingDepth(s[:end]) > maxExprNesting {
 		e = &Expr{Pos: p.pos(0), EndPos: p.pos(end)}
 		e.Parts = []*ExprPart{p.invalid(0, end, fmt.Sprintf("macro nesting deeper than %d levels", maxExprNesting))}
 	} else {
@@ -135,6 +150,10 @@ func (p *exprParser) invalid(lo, hi int, msg string) *ExprPart {
 // text parses src[lo:hi] as mac_parse() does.
 func (p *exprParser) text(lo, hi int) *Expr {
 	e := &Expr{Pos: p.pos(lo), EndPos: p.pos(hi)}
+	if !p.spend(hi - lo) {
+		e.Parts = append(e.Parts, p.invalid(lo, hi, "expression too complex"))
+		return e
+	}
 	ast, err := macroParser.ParseString("", p.src[lo:hi])
 	if err != nil || ast == nil {
 		e.Parts = append(e.Parts, p.invalid(lo, hi, fmt.Sprintf("internal error: %v", err)))
@@ -170,8 +189,9 @@ func (p *exprParser) text(lo, hi int) *Expr {
 			return e
 		default:
 			if n := len(e.Parts); n > 0 && e.Parts[n-1].Kind == PartText {
+				// Adjacent literal tokens are adjacent in src.
 				last := e.Parts[n-1]
-				last.Text += *a.Text
+				last.Text = p.src[last.Pos.Offset:phi]
 				last.EndPos = p.pos(phi)
 				continue
 			}
@@ -188,6 +208,9 @@ var relOps = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">="
 // src[partLo:partHi], as mac_expand_callback() does.
 func (p *exprParser) payload(lo, hi, partLo, partHi int, form RefForm) *ExprPart {
 	text := p.src[lo:hi]
+	if !p.spend(hi - lo) {
+		return p.invalid(partLo, partHi, "expression too complex")
+	}
 	ast, err := payloadParser.ParseString("", text)
 	if err != nil || ast == nil {
 		return p.invalid(partLo, partHi, fmt.Sprintf("internal error: %v", err))
@@ -397,10 +420,13 @@ func (x *expander) sub(e *Expr, depth int) string {
 }
 
 func (x *expander) get(name string) (string, bool) {
-	if x.lookup == nil {
-		return "", false
+	var (
+		v  string
+		ok bool
+	)
+	if x.lookup != nil {
+		v, ok = x.lookup(name)
 	}
-	v, ok := x.lookup(name)
 	if !ok && !x.seen[name] {
 		x.seen[name] = true
 		x.undef = append(x.undef, name)

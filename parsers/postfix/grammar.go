@@ -81,28 +81,49 @@ var lineParser = participle.MustBuild[lineFileAST](participle.Lexer(lineLexer))
 
 // ---- Layer 2, main.cf: "name = value" (split_nameval.c) ----
 
-// Whitespace is isspace(); the name ends at whitespace or '='.
-var assignLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
-	{Name: "Eq", Pattern: `=`},
-	{Name: "Word", Pattern: `[^ \t\n\v\f\r=]+`},
+// Whitespace is isspace(); the name ends at whitespace or '='. After the
+// name only whitespace and '=' may follow (anything else is Junk: "missing
+// '=' after attribute name"); after '=' the value is one Rest token. The
+// lexer states keep the token count of a line constant.
+var assignLexer = lexer.MustStateful(lexer.Rules{
+	"Root": {
+		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+		{Name: "Eq", Pattern: `=`, Action: lexer.Push("Value")},
+		{Name: "Name", Pattern: `[^ \t\n\v\f\r=]+`, Action: lexer.Push("AfterName")},
+	},
+	"AfterName": {
+		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+		{Name: "Eq", Pattern: `=`, Action: lexer.Push("Value")},
+		{Name: "Junk", Pattern: `[^=][\s\S]*`},
+	},
+	"Value": {
+		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+		{Name: "Rest", Pattern: `[\s\S]+`},
+	},
 })
 
 // assignAST is a logical line of main.cf (or a -o option value). Name is
-// missing for "= x"; Eq is missing for "name value". Value holds every
-// token after the '=' and the whitespace after it.
+// missing for "= x"; Eq is missing for "name value". Value is the text
+// after the '=' and the whitespace after it, trailing whitespace included.
 type assignAST struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Name   *assignNameAST  `parser:"Space? @@?"`
-	Eq     *assignEqAST    `parser:"Space? @@?"`
-	Value  []*assignTokAST `parser:"Space? @@*"`
+	Name   *assignNameAST `parser:"Space? @@?"`
+	Junk   *assignJunkAST `parser:"Space? ( @@"`
+	Eq     *assignEqAST   `parser:"        | @@ )?"`
+	Value  *assignValAST  `parser:"Space? @@?"`
 }
 
 type assignNameAST struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Text   string `parser:"@Word"`
+	Text   string `parser:"@Name"`
+}
+
+type assignJunkAST struct {
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Text   string `parser:"@Junk"`
 }
 
 type assignEqAST struct {
@@ -111,10 +132,10 @@ type assignEqAST struct {
 	Text   string `parser:"@Eq"`
 }
 
-type assignTokAST struct {
+type assignValAST struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Text   string `parser:"@(Word | Eq | Space)"`
+	Text   string `parser:"@Rest"`
 }
 
 var assignParser = participle.MustBuild[assignAST](participle.Lexer(assignLexer), participle.UseLookahead(2))

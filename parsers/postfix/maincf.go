@@ -2,6 +2,7 @@ package postfix
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -94,16 +95,9 @@ func splitAssignment(s string) assignment {
 	}
 	a.eq = ast.Eq.Pos.Offset
 	a.valLo, a.valHi = ast.Eq.EndPos.Offset, ast.Eq.EndPos.Offset
-	for i, t := range ast.Value {
-		if i == 0 {
-			a.valLo = t.Pos.Offset
-		}
-		if !isSpace(t.Text[0]) {
-			a.valHi = t.EndPos.Offset
-		}
-	}
-	if a.valHi < a.valLo {
-		a.valHi = a.valLo
+	if v := ast.Value; v != nil {
+		a.valLo = v.Pos.Offset
+		a.valHi = a.valLo + trimSpaceRight(v.Text)
 	}
 	a.ok = true
 	return a
@@ -157,10 +151,7 @@ func normalizeValue(l *logicalLine, lo, hi int) (string, []segment) {
 		for from < to {
 			f := l.fileStart(from)
 			// Stay within the physical line that holds from.
-			k := len(l.offs) - 1
-			for k > 0 && l.offs[k] > from {
-				k--
-			}
+			k := max(sort.Search(len(l.offs), func(k int) bool { return l.offs[k] > from })-1, 0)
 			partEnd := l.offs[k] + (l.parts[k].end - l.parts[k].start)
 			n := min(to, partEnd) - from
 			if len(segs) > 0 {

@@ -5,9 +5,13 @@ import (
 	"strings"
 )
 
-// masterMaxNesting bounds {} nesting in a master.cf line: deeper input is
-// rejected instead of recursing (Postfix has no limit, real files use 1).
-const masterMaxNesting = 256
+// Limits for one master.cf entry: deeper {} nesting or longer entries are
+// reported as a fatal problem instead of being parsed (Postfix has no such
+// limits; real entries are a few hundred bytes with at most one level).
+const (
+	masterMaxNesting = 256
+	masterMaxEntry   = 1 << 16
+)
 
 // ParseMaster parses a master.cf. It always returns an AST; the error is
 // non-nil exactly when the AST has a fatal problem (the first one).
@@ -18,12 +22,20 @@ const masterMaxNesting = 256
 //   - fewer than 8 words is fatal ("bad field count");
 //   - a bad type (inet, unix, unix-dgram, fifo, pass), private, unpriv or
 //     chroot (y, n, -), wakeup (-, N or N?) or maxproc (-, N) is fatal;
-//   - options after the command up to the first non-option word or "--"
-//     are scanned for -o: "-o name=value", "-oname=value", "-vo name=value"
-//     and "-o { name = value }" (Postfix >= 3.0); a -o value that is not
-//     name=value is ignored by postconf but stops the service at start-up
-//     (single_server.c: "invalid -o option value"), reported as a
-//     non-fatal problem; brace problems are postconf warnings.
+//   - the words after the command are read as the daemon reads them
+//     (getopt with "+cdDi:lm:n:o:s:St:uvVz"): options up to the first
+//     non-option word or "--", where -i -m -n -o -s -t take a value, the
+//     rest of the word or the next word. So "-o name=value",
+//     "-oname=value", "-vo name=value" and "-o { name = value }" (Postfix
+//     >= 3.0) all give an Override. A -o value that is not name=value is
+//     ignored by postconf but stops the service at start-up
+//     (single_server.c: "invalid -o option value"): a non-fatal problem.
+//     Brace problems are postconf warnings, also non-fatal.
+//
+// postconf -P differs in one corner: it splits "-oNAME=VALUE" at the
+// first 'o' inside NAME ("-osmtpd_helo_required=yes" shows as
+// "_required = yes", verified with postconf 3.7.11), while the daemon's
+// getopt() gets "smtpd_helo_required=yes"; the AST follows the daemon.
 func ParseMaster(filename string, src []byte) (*MasterCF, error) {
 	s := string(src)
 	ls := splitLines(filename, s)
@@ -78,6 +90,10 @@ func parseService(ls *lineSet, l *logicalLine) (*Service, []*Problem) {
 		probs = append(probs, nul)
 	}
 	quoted := quoteLine(strings.TrimRight(text, "\r"))
+	if len(text) > masterMaxEntry {
+		problem(0, len(text), true, fmt.Sprintf("master.cf entry longer than %d bytes: not parsed", masterMaxEntry))
+		return nil, probs
+	}
 	if braceDepth(text) > masterMaxNesting {
 		problem(0, len(text), true, fmt.Sprintf("{} nested more than %d levels deep: %s", masterMaxNesting, quoted))
 		return nil, probs
@@ -139,63 +155,78 @@ func parseService(ls *lineSet, l *logicalLine) (*Service, []*Problem) {
 		}
 		svc.Args = append(svc.Args, f)
 	}
-	opts := append([]masterWord(nil), rest...)
-	for i := 0; i < len(opts); i++ {
-		w := opts[i]
-		if w.text[0] != '-' || w.text == "--" {
+	// The daemon reads its options with getopt("+cdDi:lm:n:o:s:St:uvVz")
+	// (single_server.c and friends): options end at the first word that
+	// is not an option or at "--"; -i -m -n -o -s -t take a value, the
+	// rest of the word or else the next word.
+	for i := 0; i < len(rest); i++ {
+		w := rest[i]
+		if w.text == "--" || w.text[0] != '-' || w.text == "-" {
 			break
 		}
-		// Split "-stuffozz" into "-stuff" and "-ozz".
-		if k := strings.IndexByte(w.text[min(2, len(w.text)):], 'o'); k >= 0 && len(w.text) > 2 {
-			k += 2
-			opts[i].text, opts[i].hi = w.text[:k], w.lo+k
-			opts = append(opts[:i+1], append([]masterWord{{text: "-" + w.text[k:], lo: w.lo + k - 1, hi: w.hi}}, opts[i+1:]...)...)
-			w = opts[i]
-		}
-		if len(w.text) < 2 || w.text[1] != 'o' {
-			continue
-		}
-		optLo := w.lo
-		var v masterWord
-		if len(w.text) > 2 {
-			// "-oname=value"
-			v = masterWord{text: w.text[2:], lo: w.lo + 2, hi: w.hi}
-		} else if i+1 < len(opts) {
-			i++
-			v = opts[i]
-		} else {
-			break
-		}
-		o := &Override{}
-		lo, hi := 0, len(v.text)
-		if strings.HasPrefix(v.text, "{") {
-			var msg string
-			lo, hi, msg = extpar(v.text)
-			if msg != "" {
-				problem(v.lo, v.hi, false, msg)
+		for j := 1; j < len(w.text); j++ {
+			c := w.text[j]
+			if strings.IndexByte(daemonValueOptions, c) < 0 {
+				continue
 			}
-			o.Braced = true
+			optLo := w.lo
+			if j > 1 {
+				optLo = w.lo + j
+			}
+			var v masterWord
+			switch {
+			case j+1 < len(w.text):
+				v = masterWord{text: w.text[j+1:], lo: w.lo + j + 1, hi: w.hi}
+			case i+1 < len(rest):
+				i++
+				v = rest[i]
+			default:
+				problem(w.lo, w.hi, false, fmt.Sprintf("option -%c requires a value (the %s service will not start)", c, svc.Name))
+			}
+			if c == 'o' && v.text != "" {
+				if o := override(ls, l, svc.Name, optLo, v, problem); o != nil {
+					svc.Overrides = append(svc.Overrides, o)
+				}
+			}
+			break
 		}
-		inner := v.text[lo:hi]
-		a := splitAssignment(inner)
-		if !a.ok {
-			problem(optLo, v.hi, false, fmt.Sprintf("invalid \"-o %s\" option value: %s (postconf ignores it; the %s service will not start)",
-				v.text, a.msg, svc.Name))
-			continue
-		}
-		base := v.lo + lo
-		o.Name, o.Value = inner[a.nameLo:a.nameHi], inner[a.valLo:a.valHi]
-		o.Pos, o.EndPos = ls.pos(l.fileStart(optLo)), ls.pos(l.fileEnd(v.hi))
-		o.NamePos, o.NameEnd = ls.pos(l.fileStart(base+a.nameLo)), ls.pos(l.fileEnd(base+a.nameHi))
-		if a.valLo == a.valHi {
-			off := l.fileEnd(base + a.eq + 1)
-			o.ValuePos, o.ValueEnd = ls.pos(off), ls.pos(off)
-		} else {
-			o.ValuePos, o.ValueEnd = ls.pos(l.fileStart(base+a.valLo)), ls.pos(l.fileEnd(base+a.valHi))
-		}
-		svc.Overrides = append(svc.Overrides, o)
 	}
 	return svc, probs
+}
+
+// daemonValueOptions are the daemon options that take a value.
+const daemonValueOptions = "imnost"
+
+// override parses the value word v of a -o option that starts at optLo.
+func override(ls *lineSet, l *logicalLine, service string, optLo int, v masterWord, problem func(lo, hi int, fatal bool, msg string)) *Override {
+	o := &Override{}
+	lo, hi := 0, len(v.text)
+	if strings.HasPrefix(v.text, "{") {
+		var msg string
+		lo, hi, msg = extpar(v.text)
+		if msg != "" {
+			problem(v.lo, v.hi, false, msg)
+		}
+		o.Braced = true
+	}
+	inner := v.text[lo:hi]
+	a := splitAssignment(inner)
+	if !a.ok {
+		problem(optLo, v.hi, false, fmt.Sprintf("invalid \"-o %s\" option value: %s (postconf ignores it; the %s service will not start)",
+			v.text, a.msg, service))
+		return nil
+	}
+	base := v.lo + lo
+	o.Name, o.Value = inner[a.nameLo:a.nameHi], inner[a.valLo:a.valHi]
+	o.Pos, o.EndPos = ls.pos(l.fileStart(optLo)), ls.pos(l.fileEnd(v.hi))
+	o.NamePos, o.NameEnd = ls.pos(l.fileStart(base+a.nameLo)), ls.pos(l.fileEnd(base+a.nameHi))
+	if a.valLo == a.valHi {
+		off := l.fileEnd(base + a.eq + 1)
+		o.ValuePos, o.ValueEnd = ls.pos(off), ls.pos(off)
+	} else {
+		o.ValuePos, o.ValueEnd = ls.pos(l.fileStart(base+a.valLo)), ls.pos(l.fileEnd(base+a.valHi))
+	}
+	return o
 }
 
 // extpar is extpar(&s, "{}", EXTPAR_FLAG_STRIP) from src/util/extpar.c on

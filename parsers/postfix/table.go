@@ -62,7 +62,7 @@ func trimSpaceRight(s string) int {
 func ParseTableGrammar(filename string, src []byte) (*Table, error) {
 	s := string(src)
 	ls := splitLines(filename, s)
-	t := &Table{Pos: ls.pos(0), EndPos: ls.pos(len(s)), Filename: filename, Comments: ls.comments, Problems: ls.problems}
+	t := &Table{Pos: ls.pos(0), EndPos: ls.pos(len(s)), Filename: filename, Comments: ls.comments, Problems: ls.problems, index: &tableIndex{}}
 	for _, l := range ls.groups {
 		if l.dropped {
 			t.Indented = true
@@ -126,8 +126,17 @@ func grammarEntry(t *Table, ls *lineSet, l *logicalLine) {
 // there is none. The index is built on first use; do not change Entries
 // afterwards.
 func (t *Table) Lookup(key string) *TableEntry {
-	idx := t.index.Load()
-	if idx == nil {
+	if t.index == nil {
+		// A Table not made by this package: no index to share.
+		k := FoldKey(key)
+		for i := range t.Entries {
+			if FoldKey(t.Entries[i].Key) == k {
+				return &t.Entries[i]
+			}
+		}
+		return nil
+	}
+	t.index.once.Do(func() {
 		m := make(map[string]int, len(t.Entries))
 		for i := range t.Entries {
 			k := FoldKey(t.Entries[i].Key)
@@ -135,10 +144,9 @@ func (t *Table) Lookup(key string) *TableEntry {
 				m[k] = i
 			}
 		}
-		t.index.CompareAndSwap(nil, &m)
-		idx = t.index.Load()
-	}
-	if i, ok := (*idx)[FoldKey(key)]; ok {
+		t.index.m = m
+	})
+	if i, ok := t.index.m[FoldKey(key)]; ok {
 		return &t.Entries[i]
 	}
 	return nil

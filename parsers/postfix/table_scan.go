@@ -1,6 +1,7 @@
 package postfix
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -41,7 +42,7 @@ func (sc *tableScanner) run() *Table {
 	s := sc.src
 	n := len(s)
 	newlines := strings.Count(s, "\n")
-	t := &Table{Filename: sc.file}
+	t := &Table{Filename: sc.file, index: &tableIndex{}}
 	sc.t = t
 	t.Pos = lexer.Position{Filename: sc.file, Offset: 0, Line: 1, Column: 1}
 	lastStart := strings.LastIndexByte(s, '\n') + 1
@@ -175,10 +176,7 @@ func (sc *tableScanner) gather(off, end, line int, dropped bool) (int, int) {
 // posFunc returns the position function for offsets inside l's lines.
 func (sc *tableScanner) posFunc(l *logicalLine) func(int) lexer.Position {
 	return func(o int) lexer.Position {
-		k := len(l.parts) - 1
-		for k > 0 && l.parts[k].start > o {
-			k--
-		}
+		k := max(sort.Search(len(l.parts), func(k int) bool { return l.parts[k].start > o })-1, 0)
 		p := l.parts[k]
 		return lexer.Position{Filename: sc.file, Offset: o, Line: p.line, Column: o - p.start + 1}
 	}

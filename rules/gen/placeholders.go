@@ -2,6 +2,7 @@ package gen
 
 import (
 	"bytes"
+	"math/bits"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -75,15 +76,18 @@ var tokenChar = func() (t [256]bool) {
 }()
 
 // placeholderIndex narrows the candidates before a case-insensitive
-// comparison: by length, then by folded first byte.
-var placeholderMinLen, placeholderMaxLen, placeholderFirst = func() (lo, hi int, first [256]bool) {
-	lo = 1 << 30
+// comparison: a bit set of the words with a given length and folded first
+// byte, so that most tokens cost one table lookup.
+var placeholderMaxLen, placeholderIndex = func() (int, [][256]uint32) {
+	hi := 0
 	for _, w := range placeholderWords {
-		lo, hi = min(lo, len(w.word)), max(hi, len(w.word))
-		first[lower(w.word[0])] = true
+		hi = max(hi, len(w.word))
 	}
-	first[lower('n')] = true // "NAME OF CONNECTOR"
-	return lo, hi, first
+	idx := make([][256]uint32, hi+1)
+	for k, w := range placeholderWords {
+		idx[len(w.word)][lower(w.word[0])] |= 1 << k
+	}
+	return hi, idx
 }()
 
 func lower(c byte) byte {
@@ -95,11 +99,13 @@ func lower(c byte) byte {
 
 // matchPlaceholder reports whether tok is one of placeholderWords.
 func matchPlaceholder(tok string) (placeholderClass, bool) {
-	if len(tok) < placeholderMinLen || len(tok) > placeholderMaxLen || !placeholderFirst[lower(tok[0])] {
+	if len(tok) > placeholderMaxLen {
 		return 0, false
 	}
-	for _, w := range placeholderWords {
-		if len(w.word) == len(tok) && strings.EqualFold(w.word, tok) {
+	last := lower(tok[len(tok)-1])
+	for set := placeholderIndex[len(tok)][lower(tok[0])]; set != 0; set &= set - 1 {
+		w := placeholderWords[bits.TrailingZeros32(set)]
+		if lower(w.word[len(w.word)-1]) == last && strings.EqualFold(w.word, tok) {
 			return w.class, true
 		}
 	}
@@ -107,27 +113,43 @@ func matchPlaceholder(tok string) (placeholderClass, bool) {
 }
 
 // exampleDomain returns the documentation domain tok is or belongs to
-// (smtp.example.com, user@example.com, @example.com), or "". It looks at
-// the last two labels only, so the common case (any other domain) costs
-// two short comparisons.
+// (smtp.example.com, user@example.com, @example.com), or "". Most tokens
+// are rejected by their last bytes; the rest cost a few byte comparisons
+// per candidate domain, with no scan of the token.
 func exampleDomain(tok string) string {
-	dot := strings.LastIndexByte(tok, '.')
-	if dot <= 0 || len(tok)-dot != 4 {
+	n := len(tok)
+	if n < len("domain.ext") || tok[n-4] != '.' {
 		return ""
 	}
-	tld := tok[dot+1:]
-	if !strings.EqualFold(tld, "com") && !strings.EqualFold(tld, "net") && !strings.EqualFold(tld, "org") && !strings.EqualFold(tld, "ext") {
+	var cands []string
+	switch lower(tok[n-1]) {
+	case 'm':
+		cands = exampleDomainsCom
+	case 't':
+		cands = exampleDomainsT
+	case 'g':
+		cands = exampleDomainsOrg
+	default:
 		return ""
 	}
-	start := strings.LastIndexAny(tok[:dot], ".@") + 1
-	sld := tok[start:dot]
-	for _, d := range exampleDomains {
-		if len(d) == len(sld)+4 && strings.EqualFold(d[:len(sld)], sld) && strings.EqualFold(d[len(sld)+1:], tld) {
+	for _, d := range cands {
+		start := n - len(d)
+		if start < 0 || (start > 0 && tok[start-1] != '.' && tok[start-1] != '@') {
+			continue
+		}
+		if strings.EqualFold(tok[start:], d) {
 			return d
 		}
 	}
 	return ""
 }
+
+// exampleDomains by the last letter of their top-level domain.
+var (
+	exampleDomainsCom = []string{"example.com", "domain1.com", "domain2.com"}
+	exampleDomainsT   = []string{"example.net", "domain.ext"}
+	exampleDomainsOrg = []string{"example.org"}
+)
 
 // hit is one GEN001 match inside a value, as offsets into the value text.
 type hit struct {
@@ -144,9 +166,13 @@ func scanPlaceholders(s, name string, fn func(hit)) {
 	// Markup first: "**SMARTHOST**" is one finding, not two. Words inside
 	// markup are not reported again; the ranges live in a small array so
 	// that the scan does not allocate.
-	var marks [8][2]int
+	var marks [4][2]int
 	nmarks := 0
-	for k := strings.Index(s, "**"); k >= 0; {
+	k := -1
+	if strings.IndexByte(s, '*') >= 0 {
+		k = strings.Index(s, "**")
+	}
+	for k >= 0 {
 		stop := len(s)
 		if end := strings.Index(s[k+2:], "**"); end >= 0 {
 			stop = k + 2 + end + 2
@@ -173,6 +199,9 @@ func scanPlaceholders(s, name string, fn func(hit)) {
 		k = stop + next
 	}
 	inMarkup := func(i int) bool {
+		if nmarks == 0 {
+			return false
+		}
 		for _, m := range marks[:nmarks] {
 			if i >= m[0] && i < m[1] {
 				return true
@@ -202,7 +231,7 @@ func scanPlaceholders(s, name string, fn func(hit)) {
 		if len(tok) > 0 && !path && !inMarkup(i) {
 			if class, ok := matchPlaceholder(tok); ok && !transportName(s, name, i, i+len(tok), lead) {
 				fn(hit{i: i, j: i + len(tok), class: class})
-			} else if strings.EqualFold(tok, "name") && len(s)-j >= len(" of connector") && strings.EqualFold(s[j:j+len(" of connector")], " of connector") {
+			} else if len(tok) == 4 && strings.EqualFold(tok, "name") && len(s)-j >= len(" of connector") && strings.EqualFold(s[j:j+len(" of connector")], " of connector") {
 				fn(hit{i: i, j: j + len(" of connector"), class: classHost})
 				j += len(" of connector")
 			} else if d := exampleDomain(tok); d != "" {

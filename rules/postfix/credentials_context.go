@@ -2,7 +2,6 @@ package postfix
 
 import (
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,8 @@ import (
 // credModel is a Setup seen by the credential rules.
 type credModel struct{ s *Setup }
 
+func newCredModel(s *Setup) credModel { return credModel{s} }
+
 // credRoute is a destination together with the master.cf service whose
 // smtp(8) process connects to it. Parameters for that connection are
 // s.GetFor(credRoute.Service, name).
@@ -33,7 +34,7 @@ type credRoute struct {
 // default); relayhost and sender_dependent_relayhost_maps only supply the
 // nexthop, the default transport delivers.
 func (m credModel) defaultTransport() string {
-	tr, _, _ := strings.Cut(strings.TrimSpace(m.s.Get("default_transport").Expanded), ":")
+	tr, _, _ := strings.Cut(strings.TrimSpace(m.get("", "default_transport").Expanded), ":")
 	if tr = strings.TrimSpace(tr); tr == "" {
 		return "smtp"
 	}
@@ -83,12 +84,12 @@ func (m credModel) routes() []credRoute {
 
 // saslEnabled reports whether smtp(8) of the service authenticates.
 func (m credModel) saslEnabled(service string) bool {
-	return m.s.GetFor(service, "smtp_sasl_auth_enable").Enabled()
+	return m.get(service, "smtp_sasl_auth_enable").Enabled()
 }
 
 // senderAuth reports whether the service looks credentials up by sender.
 func (m credModel) senderAuth(service string) bool {
-	return m.s.GetFor(service, "smtp_sender_dependent_authentication").Enabled()
+	return m.get(service, "smtp_sender_dependent_authentication").Enabled()
 }
 
 // saslServices returns the SMTP client services that authenticate: those
@@ -142,6 +143,8 @@ type credIndex struct {
 	Hosts []credKey
 	// usersOf lists the user@domain keys per "@domain".
 	usersOf map[string][]string
+	// byHost lists the destination-like keys per folded host name.
+	byHost map[string][]credKey
 }
 
 // lookup returns the first entry for key over all tables, as maps_find()
@@ -158,17 +161,53 @@ func (c *credIndex) lookup(key string) (credKey, bool) {
 	return credKey{}, false
 }
 
-// credCache keeps the indexes of the last setup: PF008–PF011 all need them
-// and a table may have a million entries to scan.
-var credCache struct {
-	sync.Mutex
-	s   *Setup
-	idx map[string]*credIndex
+// get is s.GetFor(service, name), memoised for the setup: the rules ask
+// for the same few parameters for every destination, and expanding a value
+// is not free.
+func (m credModel) get(service, name string) Value {
+	key := service + "\x00" + name
+	credCache.Lock()
+	if credCache.s != m.s {
+		credCache.reset(m.s)
+	}
+	v, ok := credCache.values[key]
+	credCache.Unlock()
+	if ok {
+		return v
+	}
+	v = m.s.GetFor(service, name)
+	credCache.Lock()
+	if credCache.s == m.s {
+		credCache.values[key] = v
+	}
+	credCache.Unlock()
+	return v
+}
+
+// mapsOf is s.MapsOf(service, param), memoised like get.
+func (m credModel) mapsOf(service, param string) []*MapRef {
+	key := service + "\x00" + param
+	credCache.Lock()
+	if credCache.s != m.s {
+		credCache.reset(m.s)
+	}
+	maps, ok := credCache.maps[key]
+	credCache.Unlock()
+	if ok {
+		return maps
+	}
+	maps = m.s.MapsOf(service, param)
+	credCache.Lock()
+	if credCache.s == m.s {
+		credCache.maps[key] = maps
+	}
+	credCache.Unlock()
+	return maps
 }
 
 // credentials returns the index of the service's smtp_sasl_password_maps.
 func (m credModel) credentials(service string) *credIndex {
-	maps := m.s.MapsOf(service, "smtp_sasl_password_maps")
+	maps := m.mapsOf(service, "smtp_sasl_password_maps")
 	var id strings.Builder
 	for _, t := range maps {
 		id.WriteString(t.Spec)
@@ -179,7 +218,7 @@ func (m credModel) credentials(service string) *credIndex {
 	credCache.Lock()
 	defer credCache.Unlock()
 	if credCache.s != m.s {
-		credCache.s, credCache.idx = m.s, map[string]*credIndex{}
+		credCache.reset(m.s)
 	}
 	if c, ok := credCache.idx[id.String()]; ok {
 		return c
@@ -189,8 +228,25 @@ func (m credModel) credentials(service string) *credIndex {
 	return c
 }
 
+// credCache keeps the indexes of the last setup checked: PF008, PF010,
+// PF011 and PF015 all need them, for every destination, and a table may
+// have a million entries to scan. Holding one setup is the price.
+var credCache credMemo
+
+type credMemo struct {
+	sync.Mutex
+	s      *Setup
+	idx    map[string]*credIndex
+	values map[string]Value
+	maps   map[string][]*MapRef
+}
+
+func (c *credMemo) reset(s *Setup) {
+	c.s, c.idx, c.values, c.maps = s, map[string]*credIndex{}, map[string]Value{}, map[string][]*MapRef{}
+}
+
 func newCredIndex(maps []*MapRef) *credIndex {
-	c := &credIndex{Maps: maps, Known: len(maps) > 0, usersOf: map[string][]string{}}
+	c := &credIndex{Maps: maps, Known: len(maps) > 0, usersOf: map[string][]string{}, byHost: map[string][]credKey{}}
 	for _, t := range maps {
 		if t.Table == nil || !credFixedTypes[t.Type] {
 			c.Known = false
@@ -209,6 +265,12 @@ func newCredIndex(maps []*MapRef) *credIndex {
 				}
 			case !strings.ContainsAny(k, "[]:<>\""):
 				c.Hosts = append(c.Hosts, r)
+				c.byHost[k] = append(c.byHost[k], r)
+			default:
+				if kd := ParseDest(e.Key); kd.Problem == "" {
+					h := pf.FoldKey(kd.Host)
+					c.byHost[h] = append(c.byHost[h], r)
+				}
 			}
 		}
 	}
@@ -254,19 +316,9 @@ func (c *credIndex) nearMisses(d Dest) []credKey {
 	for _, k := range credServerKeys(d) {
 		want[k] = true
 	}
-	for _, t := range c.Maps {
-		if t.Table == nil {
-			continue
-		}
-		for i := range t.Table.Entries {
-			e := &t.Table.Entries[i]
-			if strings.Contains(e.Key, "@") || want[pf.FoldKey(e.Key)] {
-				continue
-			}
-			kd := ParseDest(e.Key)
-			if kd.Problem == "" && strings.EqualFold(kd.Host, d.Host) {
-				out = append(out, credKey{t, e})
-			}
+	for _, r := range c.byHost[pf.FoldKey(d.Host)] {
+		if !want[pf.FoldKey(r.Entry.Key)] {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -310,10 +362,8 @@ func (c *credIndex) senderCoverage(relayKey string) (credCoverage, []string) {
 	return coverNone, nil
 }
 
-// credKeyList formats up to three keys for a message.
+// credKeyList formats up to three keys (in file order) for a message.
 func credKeyList(keys []string) string {
-	keys = append([]string(nil), keys...)
-	sort.Strings(keys)
 	more := ""
 	if len(keys) > 3 {
 		more = " and " + strconv.Itoa(len(keys)-3) + " more"
@@ -322,12 +372,17 @@ func credKeyList(keys []string) string {
 	return "`" + strings.Join(keys, "`, `") + "`" + more
 }
 
-func credKeysOf(rs []credKey) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.Entry.Key
+// credKeyRefList is credKeyList for table entries.
+func credKeyRefList(rs []credKey) string {
+	keys := make([]string, 0, 3)
+	for _, r := range rs[:min(len(rs), 3)] {
+		keys = append(keys, r.Entry.Key)
 	}
-	return out
+	s := credKeyList(keys)
+	if len(rs) > 3 {
+		s += " and " + strconv.Itoa(len(rs)-3) + " more"
+	}
+	return s
 }
 
 // credTableNames lists the table files for a message.

@@ -55,11 +55,14 @@ func ParseDest(s string) Dest {
 		}
 		if !d.IPv6 && strings.Contains(d.Host, ":") {
 			if strings.Count(d.Host, ":") >= 2 {
-				d.Problem = "IPv6 address must be written as [ipv6:" + d.Host + "]"
+				// [exp] postfix-e2e.sh 3.7.11: [2001:db8::1]:587 is accepted
+				// like [ipv6:2001:db8::1]:587, although smtp(8) documents
+				// only the ipv6: form.
+				d.IPv6 = true
 			} else {
 				d.Problem = "port inside the brackets: write [" + strings.SplitN(d.Host, ":", 2)[0] + "]:" + strings.SplitN(d.Host, ":", 2)[1]
+				return d
 			}
-			return d
 		}
 		if rest != "" && rest[0] != ':' {
 			d.Problem = "unexpected text after ']'"

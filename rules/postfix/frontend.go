@@ -28,7 +28,7 @@ func (Frontend) Kinds() []lint.Kind {
 func (Frontend) IsRoot(k lint.Kind) bool { return k == lint.KindPostfixMain }
 
 // mapNames are table sources recognised by name when linted on their own.
-var mapNames = regexp.MustCompile(`^(sasl_passw(or)?d|relay_passw(or)?d|.*_passwd|transport|sender_relay|sender_dependent_relayhost(_maps)?|relayhost_map|tls_policy|smtp_tls_policy(_maps)?)$`)
+var mapNames = regexp.MustCompile(`^(sasl_passw(or)?d|relay_passw(or)?d|.*_passwd|transport|sender_relay|sender_dependent_relayhost(_maps)?|relayhost_map|sender_transport|sender_dependent_default_transport(_maps)?|tls_policy|smtp_tls_policy(_maps)?)$`)
 
 var paramLine = regexp.MustCompile(`(?m)^([a-z0-9_]+)[ \t]*=`)
 
@@ -63,7 +63,7 @@ func (fe Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
 	case lint.KindPostfixMaster:
 		// A master.cf means little without its main.cf: load the pair.
 		if f.DiskPath != "" {
-			if mf, err := l.Open(filepath.Join(filepath.Dir(f.DiskPath), "main.cf"), lint.KindPostfixMain); err == nil && mf.Parsed == nil {
+			if mf, err := l.OpenDisk(filepath.Join(filepath.Dir(f.DiskPath), "main.cf"), lint.KindPostfixMain); err == nil && mf.Parsed == nil {
 				s.loadMain(l, mf, f)
 				return s
 			}
@@ -135,7 +135,7 @@ func (s *Setup) loadMain(l *lint.Loader, f, master *lint.File) {
 		l.Report(fd)
 	}
 	if master == nil && f.DiskPath != "" && l.Follow() {
-		if mf, err := l.Open(filepath.Join(filepath.Dir(f.DiskPath), "master.cf"), lint.KindPostfixMaster); err == nil {
+		if mf, err := l.OpenDisk(filepath.Join(filepath.Dir(f.DiskPath), "master.cf"), lint.KindPostfixMaster); err == nil {
 			master = mf
 		}
 	}

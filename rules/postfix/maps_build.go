@@ -189,7 +189,7 @@ func checkMapTypes(p *lint.Pass) {
 		if m.Indexed() && filepath.IsAbs(m.Path) && m.SourceInfo != nil && len(m.Compiled) > 0 && m.Compiled[0].Info == nil {
 			if other := otherBuild(p.FS, s, m); other != "" {
 				fd := m.In.At(m.Start, m.End)
-				fd.Message = fmt.Sprintf("%s:%s expects %s, which does not exist, but %s does: postmap built the table as %s (its default_database_type), so Postfix cannot open it as %s",
+				fd.Message = fmt.Sprintf("%s:%s expects %s, which does not exist, but %s does: the table was built as %s (postmap without a type uses default_database_type), so Postfix cannot open it as %s",
 					m.Type, m.Path, m.Compiled[0].Path, m.Path+indexedSuffixes[other][0], other, m.Type)
 				fd.Hint = fmt.Sprintf("write %s:%s, or rebuild with: postmap %s:%s", other, m.Path, m.Type, m.Path)
 				if exact(m) {
@@ -218,8 +218,8 @@ func reportUntyped(p *lint.Pass, s *Setup, m *MapRef, root string) {
 		}
 	}
 	fd := m.In.At(m.Start, m.End)
-	fd.Message = fmt.Sprintf("%s = %s has no table type: Postfix wants type:name here, and the program that opens the table stops with fatal: open dictionary: expecting \"type:name\" form instead of %q (postconf accepts it silently)",
-		m.Param, m.Spec, m.Spec)
+	fd.Message = fmt.Sprintf("the table %s in %s has no type: Postfix wants type:name here, and the program that opens the table stops with fatal: open dictionary: expecting \"type:name\" form instead of %q (postconf accepts it silently)",
+		m.Spec, m.Param, m.Spec)
 	fd.Hint = "write " + typ + ":" + m.Spec + " (postmap without a type uses default_database_type, " + typ + ")"
 	if exact(m) {
 		fd.Fix = &lint.Fix{Description: "add the table type " + typ, Safe: built, Edits: []lint.TextEdit{{Start: m.Start, End: m.Start, NewText: typ + ":"}}}

@@ -2,8 +2,12 @@ package postfix
 
 import (
 	"fmt"
+	"hash/maphash"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
@@ -63,7 +67,7 @@ func checkDuplicateKeys(p *lint.Pass) {
 			continue
 		}
 		f := m.Source
-		for _, d := range m.Table.Duplicates() {
+		for _, d := range duplicateKeys(m.Table.Entries) {
 			fd := f.At(d.Dup.KeyOffset, d.Dup.KeyOffset+len(d.Dup.Key))
 			caseNote := ""
 			if d.Dup.Key != d.First.Key {
@@ -112,10 +116,13 @@ func checkIndentedTables(p *lint.Pass) {
 			fd = f.WholeFile()
 		}
 		if len(t.Entries) == 0 {
-			fd.Message = "every line of this table is indented: postmap reads them as one logical line that must not start with whitespace, drops it, and builds an empty table (exit status 0), so no lookup ever matches"
+			fd.Message = "every entry of this table is indented: postmap joins the lines into one logical line that must not start with whitespace, drops it, and builds an empty table (exit status 0), so no lookup ever matches"
 		} else {
-			fd.Message = fmt.Sprintf("the table starts with indented lines (%d-%d): postmap drops them (\"logical line must not start with whitespace\"), so the entries on those lines are missing from the table",
-				prob.Pos.Line, prob.EndPos.Line)
+			lines := "line " + strconv.Itoa(prob.Pos.Line)
+			if prob.EndPos.Line > prob.Pos.Line {
+				lines = fmt.Sprintf("lines %d-%d", prob.Pos.Line, prob.EndPos.Line)
+			}
+			fd.Message = "the table starts with indented text (" + lines + "): postmap drops it (\"logical line must not start with whitespace\"), so the entries written there are missing from the table"
 		}
 		fd.Hint = "remove the leading whitespace and run postmap again"
 		if edits, uniform := dedent(f, start, end); len(edits) > 0 {
@@ -162,4 +169,147 @@ func dedent(f *lint.File, start, end int) (edits []lint.TextEdit, uniform bool) 
 		edits = append(edits, lint.TextEdit{Start: l.off, End: l.off + least})
 	}
 	return edits, uniform
+}
+
+// duplicateKeys returns every entry whose key (after the case folding of
+// fixed-string tables) an earlier entry already has, paired with the
+// earliest such entry, in file order — what postmap reports as
+// "duplicate entry". It is Table.Duplicates without a map of every key:
+// for a million-entry table a hash map costs a cache miss per key, so the
+// keys' hashes are radix-sorted instead and only entries with equal
+// hashes are compared. Nothing is allocated per entry unless a key needs
+// Unicode folding.
+func duplicateKeys(es []pf.TableEntry) []pf.Duplicate {
+	n := len(es)
+	if n < 2 {
+		return nil
+	}
+	idxBits := uint(bits.Len(uint(n)))
+	mask := uint64(1)<<idxBits - 1
+	hs := make([]uint64, n)
+	var buf []byte
+	for i := range es {
+		var h uint64
+		h, buf = foldHash(es[i].Key, buf)
+		hs[i] = h&^mask | uint64(i)
+	}
+	hs = sortHashes(hs)
+	var out []pf.Duplicate
+	for a := 0; a < n; {
+		b := a + 1
+		for b < n && hs[b]&^mask == hs[a]&^mask {
+			b++
+		}
+		// hs[a:b] share a hash; their indices are ascending.
+		for k := a + 1; k < b; k++ {
+			dup := int(hs[k] & mask)
+			for j := a; j < k; j++ {
+				if first := int(hs[j] & mask); foldEqual(es[first].Key, es[dup].Key) {
+					out = append(out, pf.Duplicate{First: &es[first], Dup: &es[dup]})
+					break
+				}
+			}
+		}
+		a = b
+	}
+	slices.SortFunc(out, func(x, y pf.Duplicate) int { return x.Dup.KeyOffset - y.Dup.KeyOffset })
+	return out
+}
+
+var keySeed = maphash.MakeSeed()
+
+// foldHash hashes key as Postfix folds it (pf.FoldKey): lower-case ASCII
+// keys hash as they are, other ASCII keys are lowered into buf, and only
+// non-ASCII keys go through FoldKey.
+func foldHash(key string, buf []byte) (uint64, []byte) {
+	switch needsFold(key) {
+	case foldNone:
+		return maphash.String(keySeed, key), buf
+	case foldASCII:
+		buf = append(buf[:0], key...)
+		for i, c := range buf {
+			if 'A' <= c && c <= 'Z' {
+				buf[i] = c + 'a' - 'A'
+			}
+		}
+		return maphash.Bytes(keySeed, buf), buf
+	}
+	return maphash.String(keySeed, pf.FoldKey(key)), buf
+}
+
+type foldKind uint8
+
+const (
+	foldNone foldKind = iota
+	foldASCII
+	foldUnicode
+)
+
+// needsFold classifies a key eight bytes at a time: any byte >= 0x80
+// needs Unicode folding, any of 'A'..'Z' ASCII folding.
+func needsFold(s string) foldKind {
+	const hi = 0x8080808080808080
+	kind := foldNone
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		if w&hi != 0 {
+			return foldUnicode
+		}
+		// With all bytes < 0x80 no addition carries into the next byte:
+		// the high bit of w+0x3f.. marks bytes >= 'A', of w+0x25.. bytes > 'Z'.
+		if (w+0x3f3f3f3f3f3f3f3f)&^(w+0x2525252525252525)&hi != 0 {
+			kind = foldASCII
+		}
+	}
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return foldUnicode
+		case 'A' <= c && c <= 'Z':
+			kind = foldASCII
+		}
+	}
+	return kind
+}
+
+func foldEqual(a, b string) bool {
+	if a == b {
+		return true
+	}
+	return pf.FoldKey(a) == pf.FoldKey(b)
+}
+
+// sortHashes sorts hs ascending: one counting pass and one scatter pass
+// on the top 16 bits (the hashes are uniform, so buckets hold a handful
+// each), then each bucket on its own — two sequential passes instead of
+// the random accesses of a comparison sort. It returns the sorted slice,
+// which may be a new one.
+func sortHashes(hs []uint64) []uint64 {
+	if len(hs) < 1<<16 {
+		slices.Sort(hs)
+		return hs
+	}
+	count := make([]int, 1<<16+1)
+	for _, h := range hs {
+		count[h>>48+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	out := make([]uint64, len(hs))
+	next := slices.Clone(count[:1<<16])
+	for _, h := range hs {
+		b := h >> 48
+		out[next[b]] = h
+		next[b]++
+	}
+	for b := range 1 << 16 {
+		if lo, hi := count[b], count[b+1]; hi-lo > 1 {
+			slices.Sort(out[lo:hi])
+		}
+	}
+	return out
 }

@@ -315,6 +315,13 @@ func reportUnknown(p *lint.Pass, n *paramNames, f *lint.File, name string, start
 	if service != "" {
 		where = "the -o options of master.cf service " + service
 	}
+	if svc, sfx, ok := n.serviceSuffix(name); ok {
+		fd.Message = "unknown parameter " + quoteName(name) + " in " + where + ": Postfix derives <service>_" + sfx + " only for " + suffixServices(sfx) +
+			" services, and " + svc + " is not one, so this line has no effect (postconf: unused parameter)"
+		fd.Hint = "remove the line, or set the parameter that applies to " + svc + " (see postconf(5))"
+		p.Report(fd)
+		return
+	}
 	sugg := n.suggestions(name)
 	switch {
 	case len(sugg) == 1 && strings.EqualFold(sugg[0], name):
@@ -339,6 +346,47 @@ func reportUnknown(p *lint.Pass, n *paramNames, f *lint.File, name string, start
 		fd.Fix = fix
 	}
 	p.Report(fd)
+}
+
+// serviceSuffix splits name into a master.cf service and a per-service
+// suffix that Postfix does not derive for that service's command (such
+// as smtp_time_limit: only pipe and spawn get _time_limit).
+func (n *paramNames) serviceSuffix(name string) (service, suffix string, ok bool) {
+	try := func(svc string) bool {
+		rest, found := strings.CutPrefix(name, svc+"_")
+		if found && serviceParamSuffixes[rest] {
+			service, suffix = svc, rest
+			return true
+		}
+		return false
+	}
+	if n.s.Master != nil {
+		for _, svc := range n.s.Master.Services {
+			if try(svc.Name) {
+				return service, suffix, true
+			}
+		}
+		return "", "", false
+	}
+	for _, svc := range debianDeliveryServices {
+		if try(svc[0]) {
+			return service, suffix, true
+		}
+	}
+	for _, svc := range []string{"pickup", "cleanup", "qmgr", "tlsmgr", "rewrite", "bounce", "defer", "trace", "verify", "flush",
+		"proxymap", "proxywrite", "showq", "discard", "anvil", "scache", "postlog"} {
+		if try(svc) {
+			return service, suffix, true
+		}
+	}
+	return "", "", false
+}
+
+func suffixServices(sfx string) string {
+	if sfx == "time_limit" {
+		return "pipe and spawn"
+	}
+	return "delivery (local, virtual, smtp, lmtp, error, pipe)"
 }
 
 func quoteName(s string) string { return "\"" + s + "\"" }

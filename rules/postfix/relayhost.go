@@ -80,6 +80,9 @@ func routeProblem(s *Setup, d Dest) string {
 		}
 	}
 	if d.Problem != "" {
+		if !strings.HasPrefix(raw, "[") && strings.Count(raw, ":") >= 2 && strings.Trim(strings.ToLower(raw), "0123456789abcdef:.") == "" {
+			return "a bare IPv6 address: it must be enclosed in brackets, [ipv6:" + raw + "]"
+		}
 		return d.Problem
 	}
 	if !d.IPv6 && !strings.Contains(d.Host, "**") {
@@ -91,43 +94,55 @@ func routeProblem(s *Setup, d Dest) string {
 	}
 	if d.PortNum == 0 && d.Port != "" {
 		if near := routeNearService(d.Port); near != "" {
-			return "unknown service " + strconv.Quote(d.Port) + " (did you mean " + near + "?): smtp(8) dies with \"fatal: unknown service: " + d.Port + "/tcp\""
+			// [exp] postfix-e2e.sh 3.7.11: [h]:submision → "fatal:
+			// unknown service: submision/tcp".
+			return "unknown service " + strconv.Quote(d.Port) + " (did you mean " + near + "?)"
 		}
 	}
 	return ""
 }
 
 // routeNearService returns the known_tcp_ports name a misspelt service is
-// closest to, or "".
+// closest to (one edit for short names, two for long ones), or "".
 func routeNearService(name string) string {
 	name = strings.ToLower(name)
-	best, bestD := "", 3
+	best, bestD := "", 99
 	for _, k := range []string{"submission", "submissions", "smtps", "smtp"} {
-		if d := routeEditDistance(name, k); d < bestD {
+		limit := 1
+		if len(k) > 5 {
+			limit = 2
+		}
+		if d := routeEditDistance(name, k); d <= limit && d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
 }
 
+// routeEditDistance is the optimal-string-alignment distance: insertions,
+// deletions, substitutions and transpositions of neighbours cost 1.
 func routeEditDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
 
 func checkPF001(p *lint.Pass) {
@@ -180,6 +195,15 @@ func checkPF002(p *lint.Pass) {
 		if r.PortNum == want || r.PortNum == 0 {
 			continue // PortNum 0: a service name only /etc/services knows
 		}
+		if r.PortNum == 465 && routeWrapperOff(s, r) {
+			continue // PF004 reports 465 without wrapper mode, with this fix
+		}
+		table := r.Via == "transport_maps" || r.Via == "sender_dependent_default_transport_maps"
+		if table && !r.Bracketed && r.Port == "" && strings.TrimSpace(p.Settings.Smarthost) == "" {
+			// "user@x smtp:example.org": ordinary routing to a domain's MX
+			// hosts, not a smarthost; PF001 reports the MX lookup.
+			continue
+		}
 		sp := routeSpan{r.In, r.Start, r.End}
 		if seen[sp] {
 			continue
@@ -197,7 +221,7 @@ func checkPF002(p *lint.Pass) {
 			// A transport or sender-dependent transport nexthop is often a
 			// deliberate relay on port 25: a warning unless it is the
 			// --smarthost host.
-			if (r.Via == "transport_maps" || r.Via == "sender_dependent_default_transport_maps") && strings.TrimSpace(p.Settings.Smarthost) == "" {
+			if table && strings.TrimSpace(p.Settings.Smarthost) == "" {
 				fd.Severity = lint.SeverityWarning
 			}
 		} else {
@@ -253,42 +277,80 @@ func checkPF003(p *lint.Pass) {
 		seen[sp] = true
 		problem := routeProblem(s, r.Dest)
 		fd := r.In.At(r.Start, r.End)
-		fd.Message = routeDescribe(r) + " " + strconv.Quote(r.Raw) + " is not a valid SMTP destination: " + problem
-		fd.Hint = "write [host]:" + strconv.Itoa(p.Settings.Port) + " (smtp(8) \"SMTP DESTINATION SYNTAX\"); smtp(8) exits with a fatal error on this value and the mail stays queued"
-		if fixed, ok := routeRepair(s, r.Raw); ok {
+		fd.Message = routeDescribe(r) + " " + strconv.Quote(r.Raw) + " is not a valid SMTP destination: " + problem + "; smtp(8) exits with a fatal error on it and the mail stays queued"
+		fd.Hint = "write it as [host]:" + strconv.Itoa(p.Settings.Port) + " (smtp(8) \"SMTP DESTINATION SYNTAX\")"
+		if fixed, ok := routeRepair(s, r.Raw, p.Settings.Port); ok {
 			fd.Hint = "write " + fixed
 			if r.Exact {
-				fd.Fix = &lint.Fix{Description: "rewrite the destination as " + fixed, Safe: true, Edits: []lint.TextEdit{{Start: r.Start, End: r.End, NewText: fixed}}}
+				// A service name corrected by edit distance is a guess.
+				safe := !strings.HasPrefix(problem, "unknown service")
+				fd.Fix = &lint.Fix{Description: "rewrite the destination as " + fixed, Safe: safe, Edits: []lint.TextEdit{{Start: r.Start, End: r.End, NewText: fixed}}}
 			}
+		} else if fixed != "" {
+			fd.Hint = "write " + fixed
+		} else if r.Host != "" && r.Bracketed && !strings.ContainsAny(r.Host, `"'#[]`) {
+			fd.Hint = "write " + r.Canonical(p.Settings.Port)
 		}
 		p.Report(fd)
 	}
 }
 
 // routeRepair rewrites the malformed destinations whose intent is clear:
-// smtp:[h]:587 → [h]:587, [h]::587 → [h]:587, [h:587] → [h]:587.
-func routeRepair(s *Setup, raw string) (string, bool) {
-	if tr, rest, ok := strings.Cut(raw, ":"); ok && !strings.HasPrefix(raw, "[") {
-		if _, known := routeCommand(s, tr); known || tr == "smtp" || tr == "relay" {
-			if d := routeParseDest(rest); d.Problem == "" && routeProblem(s, d) == "" {
-				return rest, true
-			}
+// smtp:[h]:587 → [h]:587, [h]::587 → [h]:587, [h:587] and [h:587 →
+// [h]:587, quote characters dropped. ok is false when the result is only a
+// suggestion (a bare IPv6 address: the port is a guess).
+func routeRepair(s *Setup, raw string, port int) (fixed string, ok bool) {
+	valid := func(c string) bool {
+		d := routeParseDest(c)
+		return d.Problem == "" && routeProblem(s, d) == "" && (d.Port == "" || d.PortNum != 0)
+	}
+	if strings.ContainsAny(raw, `"'`) {
+		c := strings.NewReplacer(`"`, "", "'", "").Replace(raw)
+		if c != "" && valid(c) {
+			return c, true
+		}
+		if c, ok := routeRepair(s, c, port); ok {
+			return c, true
+		}
+		return "", false
+	}
+	if tr, rest, found := strings.Cut(raw, ":"); found && !strings.HasPrefix(raw, "[") {
+		if _, known := routeCommand(s, tr); (known || tr == "smtp" || tr == "relay") && valid(rest) {
+			return rest, true
+		}
+	}
+	if !strings.HasPrefix(raw, "[") && strings.Count(raw, ":") >= 2 && strings.Trim(strings.ToLower(raw), "0123456789abcdef:.") == "" {
+		return "[ipv6:" + raw + "]:" + strconv.Itoa(port), false
+	}
+	if d := routeParseDest(raw); d.Problem == "" && d.PortNum == 0 && d.Port != "" {
+		if near := routeNearService(d.Port); near != "" {
+			return raw[:len(raw)-len(d.Port)] + near, true
 		}
 	}
 	if strings.HasPrefix(raw, "[") {
 		if i := strings.Index(raw, "]::"); i > 0 {
-			fixed := raw[:i+1] + ":" + raw[i+3:]
-			if d := routeParseDest(fixed); d.Problem == "" {
-				return fixed, true
+			if c := raw[:i+1] + ":" + raw[i+3:]; valid(c) {
+				return c, true
 			}
 		}
-		if strings.HasSuffix(raw, "]") && strings.Count(raw, ":") == 1 && strings.Count(raw, "[") == 1 && strings.Count(raw, "]") == 1 {
-			h, port, _ := strings.Cut(raw[1:len(raw)-1], ":")
-			fixed := "[" + h + "]:" + port
-			if d := routeParseDest(fixed); d.Problem == "" && d.PortNum != 0 {
-				return fixed, true
+		inner := strings.TrimSuffix(raw[1:], "]")
+		if !strings.ContainsAny(inner, "[]") && strings.Count(inner, ":") == 1 {
+			h, pt, _ := strings.Cut(inner, ":")
+			if c := "[" + h + "]:" + pt; valid(c) {
+				return c, true
 			}
 		}
 	}
 	return "", false
+}
+
+// routeWrapperOff reports whether an smtp(8) transport delivering r does
+// not use wrapper mode (the PF004 case for port 465).
+func routeWrapperOff(s *Setup, r routeRoute) bool {
+	for _, svc := range r.Services {
+		if routeProto(s, svc) == "smtp" && !s.GetFor(svc, "smtp_tls_wrappermode").Enabled() {
+			return true
+		}
+	}
+	return false
 }

@@ -61,7 +61,6 @@ type routeBypass struct {
 // routeModel is the routing view of one Setup, computed once for all
 // routing rules (a million-entry transport table is walked once).
 type routeModel struct {
-	Main   *lint.File
 	Routes []routeRoute
 	Bypass []routeBypass
 	// DefaultTransport and RelayTransport are the transport names of
@@ -166,7 +165,7 @@ func routeParseDest(raw string) Dest {
 }
 
 func buildRouting(s *Setup) *routeModel {
-	m := &routeModel{Main: s.MainFile}
+	m := &routeModel{}
 	if s.Main == nil {
 		return m
 	}
@@ -279,6 +278,9 @@ func (m *routeModel) tableRoutes(s *Setup, t *MapRef, via string, group *int) {
 	}
 	for i := range t.Table.Entries {
 		e := &t.Table.Entries[i]
+		if routeRegexpType(t.Type) && routeRegexpControl(e.Key) {
+			continue
+		}
 		tr, next, _ := strings.Cut(e.Value, ":")
 		tr = strings.TrimSpace(tr)
 		if strings.Contains(tr, "$") || strings.Contains(e.Value, "$") && routeRegexpType(t.Type) {
@@ -374,26 +376,16 @@ func routeExact(f *lint.File, start, end int, raw string) bool {
 // substitutions.
 func routeRegexpType(typ string) bool { return typ == "regexp" || typ == "pcre" }
 
+// routeRegexpControl tells the if/endif lines of regexp(5) and pcre(5)
+// tables, which the table parser sees as entries.
+func routeRegexpControl(key string) bool {
+	return strings.EqualFold(key, "if") || strings.EqualFold(key, "endif") || strings.EqualFold(key, "!if")
+}
+
 // routeLooksLikeHost tells a transport field that is really a nexthop
 // ("[smtp.example.com]" or "smtp.example.com" before the first ':').
 func routeLooksLikeHost(tr string) bool {
 	return strings.ContainsAny(tr, "[].")
-}
-
-// services returns every transport delivering one of the routes (with
-// Base when relayhost is set), in first-seen order.
-func (m *routeModel) services() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, r := range m.Routes {
-		for _, svc := range r.Services {
-			if !seen[svc] {
-				seen[svc] = true
-				out = append(out, svc)
-			}
-		}
-	}
-	return out
 }
 
 // routeTarget is the smarthost routes are compared with.

@@ -74,7 +74,7 @@ func checkPF006(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	m := credModel{s}
+	m := newCredModel(s)
 	seen := map[credSpan]bool{}
 	for _, svc := range m.saslContexts("smtp_sasl_auth_enable", "smtp_sasl_password_maps") {
 		enable := s.GetFor(svc, "smtp_sasl_auth_enable")
@@ -120,7 +120,7 @@ func checkPF007(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	m := credModel{s}
+	m := newCredModel(s)
 	seen := map[credSpan]bool{}
 	for _, svc := range m.saslContexts("smtp_sasl_auth_enable", "smtp_sasl_password_maps", "smtp_sender_dependent_authentication") {
 		enable := s.GetFor(svc, "smtp_sasl_auth_enable")

@@ -18,6 +18,14 @@ import (
 // keys "smtp.example.com" and "[smtp.example.com]:587" both authenticate
 // alone (lookups are case-folded); together the host key wins. RULES.md §2.2
 // records the other rows of the key table (probed the same way).
+// [exp] postfix-e2e.sh 3.7.11, nexthop [smtp.example.com]:587 from a
+// transport_maps entry and from a sender_dependent_relayhost_maps entry
+// (sender auth off): keys "[smtp.example.com]:587" and "smtp.example.com"
+// authenticate, "[smtp.example.com]" does not — the same rules as relayhost.
+// [exp] same harness (DNS off, so the A record is used), sender-dependent
+// relayhost "smtp.example.com" without brackets: key "smtp.example.com"
+// authenticates, "[smtp.example.com]" does not (the corpus case
+// tarigul-postrelay, which relays unauthenticated).
 
 // keyFinding is one verdict of the key analysis.
 type keyFinding struct {
@@ -29,9 +37,9 @@ type keyFinding struct {
 // keyVerdicts analyses every destination reached with SASL enabled and
 // returns the findings of PF008, PF010 and PF011 (each rule reports its
 // own). A destination gets at most one verdict.
-func (m credModel) keyVerdicts() []keyFinding {
+func (m credModel) keyVerdicts(st lint.Settings) []keyFinding {
 	var out []keyFinding
-	nullKey := strings.TrimSpace(m.s.Get("empty_address_relayhost_maps_lookup_key").Expanded)
+	nullKey := strings.TrimSpace(m.get("", "empty_address_relayhost_maps_lookup_key").Expanded)
 	rs := m.routes()
 	for _, r := range rs {
 		if !m.saslEnabled(r.Service) {
@@ -49,27 +57,32 @@ func (m credModel) keyVerdicts() []keyFinding {
 		fd := r.at()
 		near := c.nearMisses(r.Dest)
 		nearMsg := func() string {
-			return "; " + files + " has " + credKeyList(credKeysOf(near)) + ", which is not the same key"
+			return "; " + files + " has " + credKeyRefList(near) + ", which is not the same key"
 		}
-		exact := "`" + r.Raw + "`"
+		if !m.wantsCredentials(r, st) && len(near) == 0 {
+			continue
+		}
+		exact := "the MX host name of " + r.Host + " and `" + r.Raw + "`"
 		if r.Bracketed {
 			exact = "`" + r.Raw + "` or `" + r.Host + "`"
 		}
 		mxWarning := func() keyFinding {
-			hosts := credKeysOf(c.Hosts)
+			hosts := c.Hosts
 			cond := " matches only if it is the name of an MX host of " + r.Host
 			if len(hosts) > 1 {
 				cond = " match only if one of them is the name of an MX host of " + r.Host
 			}
-			for _, h := range hosts {
-				if pf.FoldKey(h) == pf.FoldKey(r.Host) {
-					cond = " matches only while " + r.Host + " has no MX record (Postfix then uses its address record and the name " + r.Host + ")"
-					hosts = []string{h}
-					break
+			if same := c.byHost[pf.FoldKey(r.Host)]; len(same) > 0 {
+				for _, h := range same {
+					if !strings.ContainsAny(h.Entry.Key, "[]:") {
+						cond = " matches only while " + r.Host + " has no MX record (Postfix then uses its address record and the name " + r.Host + ")"
+						hosts = []credKey{h}
+						break
+					}
 				}
 			}
 			fd.Message = "no key in " + files + " is certain to match " + r.describe() + ": without [brackets] Postfix looks up the MX records of " + r.Host +
-				" and tries the MX host name, then `" + r.Raw + "`; " + credKeyList(hosts) + cond + " — that depends on DNS"
+				" and tries the MX host name, then `" + r.Raw + "`; " + credKeyRefList(hosts) + cond + " — that depends on DNS"
 			fd.Hint = "write the destination as [" + r.Host + "]:" + credPortOr(r.Dest) + " and key the credentials by `" + r.Host + "`, or add the key `" + r.Raw + "`"
 			return keyFinding{"PF008", lint.SeverityWarning, fd}
 		}
@@ -80,7 +93,7 @@ func (m credModel) keyVerdicts() []keyFinding {
 				continue
 			case len(near) > 0:
 				fd.Message = "no key in " + files + " matches " + r.describe() + ": Postfix looks up " + exact + nearMsg()
-				fd.Hint = "key the credentials exactly as " + exact + " (then run postmap), or by the sender `" + r.Key + "` with smtp_sender_dependent_authentication = yes"
+				fd.Hint = "key the credentials exactly as " + credKeyChoice(r.Dest) + " (then run postmap), or by the sender `" + r.Key + "` with smtp_sender_dependent_authentication = yes"
 				out = append(out, keyFinding{"PF008", lint.SeverityError, fd})
 			case !r.Bracketed && len(c.Hosts) > 0:
 				out = append(out, mxWarning())
@@ -91,7 +104,7 @@ func (m credModel) keyVerdicts() []keyFinding {
 			case !senderOn && cov != coverNone:
 				// PF009 reports the sender keys that the switch ignores.
 			default:
-				fd.Message = "no credentials for " + r.describe() + ": " + files + " has neither a sender key for " + r.Key + " nor " + exact + ", so Postfix relays this sender's mail without AUTH"
+				fd.Message = "no credentials for " + r.describe() + ": " + files + " has neither a sender key for " + r.Key + " nor " + credKeyChoice(r.Dest) + ", so Postfix relays this sender's mail without AUTH"
 				fd.Hint = "add `" + r.Key + " user:password` (with smtp_sender_dependent_authentication = yes) or `" + r.Raw + " user:password` to " + files + ", then run postmap"
 				out = append(out, keyFinding{"PF010", lint.SeverityWarning, fd})
 			}
@@ -103,21 +116,21 @@ func (m credModel) keyVerdicts() []keyFinding {
 		switch {
 		case len(near) > 0:
 			fd.Message = "no key in " + files + " matches " + r.describe() + ": Postfix looks up " + exact + nearMsg()
-			fd.Hint = "change the key to " + exact + " and run postmap"
+			fd.Hint = "change the key to " + credKeyChoice(r.Dest) + " and run postmap"
 			out = append(out, keyFinding{"PF008", lint.SeverityError, fd})
 		case !r.Bracketed && len(c.Hosts) > 0:
 			out = append(out, mxWarning())
 		case senderOn && len(c.Sender) > 0:
-			who := "bounces (null sender) and senders without a key of their own"
+			who := "bounces (null sender) and senders without a key of their own get"
 			if r.Via == "sender_dependent_relayhost_maps" {
-				who = "bounces (null sender), which this entry routes,"
+				who = "the bounces (null sender) this entry routes get"
 			}
-			fd.Message = files + " has only sender keys (" + credKeyList(credKeysOf(c.Sender)) + ") for " + r.describe() + ": " + who +
-				" get no credentials, because Postfix never looks up the null sender; an auth-only smarthost rejects them"
+			fd.Message = "no key in " + files + " matches " + r.describe() + ", only sender keys (" + credKeyRefList(c.Sender) + "): " + who +
+				" no credentials, because Postfix never looks up the null sender; an auth-only smarthost rejects them"
 			fd.Hint = "add a default `" + r.Raw + " user:password` entry to " + files + " (sender keys still win for their senders)"
 			out = append(out, keyFinding{"PF011", lint.SeverityWarning, fd})
 		default:
-			have := "has no entries"
+			have := ", and " + files + " is empty"
 			if n := c.Entries; n > 0 {
 				var some []string
 				for _, t := range c.Maps {
@@ -125,21 +138,41 @@ func (m credModel) keyVerdicts() []keyFinding {
 						some = append(some, "`"+t.Table.Entries[i].Key+"`")
 					}
 				}
-				have = "has only " + strings.Join(some, ", ")
+				have = ", and " + files + " has only " + strings.Join(some, ", ")
 				if n > len(some) {
-					have = "has " + strings.Join(some, ", ") + " and " + strconv.Itoa(n-len(some)) + " more keys, none of them"
+					have = ", and none of the " + strconv.Itoa(n) + " keys in " + files + " (" + strings.Join(some, ", ") + ", ...) is one of them"
 				}
 			}
-			fd.Message = "no key in " + files + " can match " + r.describe() + ": Postfix looks up " + exact + ", and " + files + " " + have + ", so it connects without AUTH"
-			if !r.Bracketed {
-				fd.Message = "no key in " + files + " can match " + r.describe() + ": Postfix looks up the MX host name of " + r.Host + " and `" + r.Raw + "`, and " + files + " " + have + ", so it connects without AUTH"
-			}
+			fd.Message = "no key in " + files + " can match " + r.describe() + ": Postfix looks up " + exact + have + ", so it connects without AUTH"
 			fd.Hint = "key the credentials exactly as the destination: `" + r.Raw + " user:password`, then run postmap"
 			out = append(out, keyFinding{"PF008", lint.SeverityError, fd})
 		}
 	}
 	out = append(out, m.emptyRelayhostVerdict(rs)...)
 	return out
+}
+
+// credKeyChoice names the keys that certainly match d.
+func credKeyChoice(d Dest) string {
+	if d.Bracketed {
+		return "`" + d.Raw + "` or `" + d.Host + "`"
+	}
+	return "`" + d.Raw + "`"
+}
+
+// wantsCredentials tells destinations that are meant to get SMTP AUTH:
+// relayhost and sender-dependent relayhosts always; transport and default
+// nexthops only when they look like a submission smarthost (a port other
+// than 25, or the --smarthost host) — a plain port-25 nexthop to another
+// mail server normally takes mail without AUTH.
+func (m credModel) wantsCredentials(r credRoute, st lint.Settings) bool {
+	switch {
+	case r.Via == "relayhost" || r.Via == "sender_dependent_relayhost_maps":
+		return true
+	case r.PortNum != 25:
+		return true
+	}
+	return st.Smarthost != "" && strings.EqualFold(r.Host, st.Smarthost)
 }
 
 func credPortOr(d Dest) string {
@@ -164,11 +197,11 @@ func (m credModel) emptyRelayhostVerdict(rs []credRoute) []keyFinding {
 			return nil
 		}
 	}
-	sdr := m.s.Get("sender_dependent_relayhost_maps")
+	sdr := m.get("", "sender_dependent_relayhost_maps")
 	if strings.TrimSpace(sdr.Expanded) == "" {
 		return nil
 	}
-	nullKey := strings.TrimSpace(m.s.Get("empty_address_relayhost_maps_lookup_key").Expanded)
+	nullKey := strings.TrimSpace(m.get("", "empty_address_relayhost_maps_lookup_key").Expanded)
 	for _, r := range rs {
 		if r.Via == "sender_dependent_relayhost_maps" && strings.EqualFold(r.Key, nullKey) {
 			return nil // bounces have a relay of their own
@@ -181,7 +214,7 @@ func (m credModel) emptyRelayhostVerdict(rs []credRoute) []keyFinding {
 	f, start, end := sdr.Span()
 	fd := f.At(start, end)
 	fd.Message = "relayhost is empty: senders not listed in sender_dependent_relayhost_maps and all bounces (null sender) are delivered directly to the recipients' MX hosts, without the smarthost and without credentials (the sender keys " +
-		credKeyList(credKeysOf(c.Sender)) + " cover only listed senders)"
+		credKeyRefList(c.Sender) + " cover only listed senders)"
 	fd.Hint = "fine if only some domains should use the smarthost; otherwise set relayhost = [smarthost]:587 with a default credentials entry"
 	return []keyFinding{{"PF011", lint.SeverityInfo, fd}}
 }
@@ -191,7 +224,7 @@ func reportKeyVerdicts(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	for _, v := range (credModel{s}).keyVerdicts() {
+	for _, v := range (newCredModel(s)).keyVerdicts(p.Settings) {
 		if v.rule != p.Rule.ID {
 			continue
 		}
@@ -236,7 +269,7 @@ func checkPF009(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	m := credModel{s}
+	m := newCredModel(s)
 	seen := map[*lint.File]bool{}
 	for _, t := range s.Maps {
 		if t.Param != "smtp_sasl_password_maps" || t.Table == nil || t.Source == nil || seen[t.Source] {

@@ -107,7 +107,7 @@ func checkPF013(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	m := credModel{s}
+	m := newCredModel(s)
 	rs := m.routes()
 	seen := map[credSpan]bool{}
 	report := func(v Value, fd lint.Finding) {
@@ -120,6 +120,9 @@ func checkPF013(p *lint.Pass) {
 		p.Report(fd)
 	}
 	for _, svc := range m.saslServices(rs) {
+		if saslFilterExcludesAnonymous(s.GetFor(svc, "smtp_sasl_mechanism_filter").Expanded) {
+			continue
+		}
 		tls := m.serviceTLS(svc, rs)
 		opts := s.GetFor(svc, "smtp_sasl_security_options")
 		tlsOpts := s.GetFor(svc, "smtp_sasl_tls_security_options")
@@ -168,6 +171,39 @@ func checkPF013(p *lint.Pass) {
 	}
 }
 
+// saslFilterExcludesAnonymous reports whether smtp_sasl_mechanism_filter is
+// a plain list of mechanism names without ANONYMOUS: the client then never
+// picks an anonymous mechanism, whatever the security options say
+// (postconf(5) #smtp_sasl_mechanism_filter). A lookup table (type:name)
+// cannot be judged.
+func saslFilterExcludesAnonymous(filter string) bool {
+	items := splitList(filter)
+	if len(items) == 0 {
+		return false
+	}
+	for _, it := range items {
+		if strings.Contains(it.Text, ":") || strings.Contains(it.Text, "/") || strings.EqualFold(it.Text, "anonymous") || strings.HasPrefix(it.Text, "!") {
+			return false
+		}
+	}
+	return true
+}
+
+// saslFilterExcludesPlaintext reports whether smtp_sasl_mechanism_filter
+// is a plain list naming neither PLAIN nor LOGIN.
+func saslFilterExcludesPlaintext(filter string) bool {
+	items := splitList(filter)
+	if len(items) == 0 {
+		return false
+	}
+	for _, it := range items {
+		if strings.ContainsAny(it.Text, ":/!") || strings.EqualFold(it.Text, "plain") || strings.EqualFold(it.Text, "login") {
+			return false
+		}
+	}
+	return true
+}
+
 // pf014 — noplaintext in the options that TLS sessions use.
 var pf014 = &lint.Rule{
 	ID: "PF014", MTA: Name, Severity: lint.SeverityInfo,
@@ -180,10 +216,13 @@ func checkPF014(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	m := credModel{s}
+	m := newCredModel(s)
 	rs := m.routes()
 	seen := map[credSpan]bool{}
 	for _, svc := range m.saslServices(rs) {
+		if saslFilterExcludesPlaintext(s.GetFor(svc, "smtp_sasl_mechanism_filter").Expanded) {
+			continue // PLAIN and LOGIN are filtered out anyway
+		}
 		tls := m.serviceTLS(svc, rs)
 		opts := s.GetFor(svc, "smtp_sasl_security_options")
 		tlsOpts := s.GetFor(svc, "smtp_sasl_tls_security_options")

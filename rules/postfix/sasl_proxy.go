@@ -16,6 +16,9 @@ import (
 // [exp] RULES.md PF029: with proxy:hash: on a 0600 root map proxymap logs
 // "open database ...: Permission denied" and the mail is deferred
 // (dsn 4.3.0); with the .db at 0640 root:postfix it works.
+// [exp] postfix-e2e.sh 3.7.11, proxy:texthash: on a 0600 root source:
+// proxymap logs "open database ...: Permission denied", smtp logs "lookup
+// error" and no AUTH happens; at 0644 the same table authenticates.
 var pf029 = &lint.Rule{
 	ID: "PF029", MTA: Name, Severity: lint.SeverityError,
 	Title: "proxy: wrapper around the SASL password map",
@@ -112,6 +115,11 @@ func proxyReadable(info *lint.FileInfo, uid, gid int) proxyRead {
 	perm := info.Mode.Perm()
 	if perm&0o004 != 0 {
 		return proxyReadYes
+	}
+	if info.UID == 0 && perm&0o040 == 0 {
+		// Only root can read it, and mail_owner is never root (Postfix
+		// refuses a privileged mail_owner), whoever it is.
+		return proxyReadNo
 	}
 	if info.UID < 0 || info.GID < 0 || uid < 0 && gid < 0 {
 		return proxyReadUnknown

@@ -50,13 +50,18 @@ func checkPF012(p *lint.Pass) {
 
 // saslValueProblem checks one credentials entry. Messages name the entry by
 // its key and never contain any part of the value.
-func saslValueProblem(f *lint.File, e *pf.TableEntry) (lint.Finding, bool) {
+func saslValueProblem(f *lint.File, e *pf.TableEntry) (fd lint.Finding, ok bool) {
+	defer func() { // positions only for the entries reported
+		if ok {
+			at := f.At(e.ValueOffset, e.ValueEnd)
+			fd.Path, fd.Start, fd.End = at.Path, at.Start, at.End
+		}
+	}()
 	v := e.Value
-	fd := f.At(e.ValueOffset, e.ValueEnd)
 	entry := "entry `" + e.Key + "`"
-	user, pass, ok := strings.Cut(v, ":")
+	user, pass, hasColon := strings.Cut(v, ":")
 	switch {
-	case !ok:
+	case !hasColon:
 		fd.Message = "the value of " + entry + " has no ':' between user name and password: Postfix sends the whole value as the user name and an empty password"
 		fd.Hint = "write `" + e.Key + " username:password`"
 		return fd, true

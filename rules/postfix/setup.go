@@ -267,32 +267,43 @@ func (s *Setup) Destinations() []DestRef {
 		d.Start, d.End = valueRange(rh, it)
 		out = append(out, d)
 	}
+	// relay_transport delivers only the relay_domains class, which is
+	// empty unless written (postconf(5) #relay_transport).
+	relayClass := strings.TrimSpace(s.Get("relay_domains").Expanded) != "" && s.Get("relay_domains").Set
 	for _, name := range []string{"default_transport", "relay_transport"} {
+		if name == "relay_transport" && !relayClass {
+			continue
+		}
 		v := s.Get(name)
 		tr, next, ok := strings.Cut(strings.TrimSpace(v.Expanded), ":")
-		if !ok || next == "" {
+		if !ok || next == "" || nonSMTPTransports[tr] {
 			continue
 		}
-		d := DestRef{Dest: ParseDest(next), Via: name, Transport: tr, In: s.MainFile}
-		d.Start, d.End = valueRange(v, item{next, len(tr) + 1})
-		out = append(out, d)
+		for _, it := range splitList(next) {
+			d := DestRef{Dest: ParseDest(it.Text), Via: name, Transport: tr, In: s.MainFile}
+			d.Start, d.End = valueRange(v, item{it.Text, len(tr) + 1 + it.Off})
+			out = append(out, d)
+		}
 	}
-	for _, m := range s.MapsOf("", "transport_maps") {
-		if m.Table == nil {
-			continue
-		}
-		for i := range m.Table.Entries {
-			e := &m.Table.Entries[i]
-			tr, next, ok := strings.Cut(e.Value, ":")
-			if !ok || next == "" || strings.Contains(next, " ") {
+	for _, via := range []string{"transport_maps", "sender_dependent_default_transport_maps"} {
+		for _, m := range s.MapsOf("", via) {
+			if m.Table == nil {
 				continue
 			}
-			if tr == "error" || tr == "discard" || tr == "local" || tr == "virtual" || tr == "lmtp" || tr == "retry" {
-				continue
+			for i := range m.Table.Entries {
+				e := &m.Table.Entries[i]
+				tr, next, ok := strings.Cut(e.Value, ":")
+				// "d [h]:587" has no transport: the result is split at the
+				// first ':' into transport "[h]" (PF017 reports it).
+				if !ok || next == "" || nonSMTPTransports[tr] || strings.HasPrefix(tr, "[") {
+					continue
+				}
+				for _, it := range splitList(next) {
+					off := e.ValueOffset + len(tr) + 1 + it.Off
+					out = append(out, DestRef{Dest: ParseDest(it.Text), Via: via, Key: e.Key, Transport: tr,
+						In: m.Source, Start: off, End: off + len(it.Text), Map: m})
+				}
 			}
-			off := e.ValueOffset + len(tr) + 1
-			out = append(out, DestRef{Dest: ParseDest(next), Via: "transport_maps", Key: e.Key, Transport: tr,
-				In: m.Source, Start: off, End: off + len(next), Map: m})
 		}
 	}
 	for _, m := range s.MapsOf("", "sender_dependent_relayhost_maps") {
@@ -312,6 +323,10 @@ func (s *Setup) Destinations() []DestRef {
 	}
 	return out
 }
+
+// nonSMTPTransports deliver without connecting to a nexthop host: their
+// "nexthop" is an error text, a mailbox or nothing.
+var nonSMTPTransports = map[string]bool{"error": true, "retry": true, "discard": true, "local": true, "virtual": true, "pipe": true}
 
 // valueRange maps an item of an expanded value back to file bytes: exact
 // when the value had no $name, else the whole value.

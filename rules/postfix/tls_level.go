@@ -82,6 +82,16 @@ func compatAtLeast(level string, major, minor int) bool {
 	return ma > major || ma == major && mi >= minor
 }
 
+// tlsValidLevel tells the levels Postfix accepts; anything else is fatal
+// ("invalid TLS security level") and not judged by PF015.
+func tlsValidLevel(level string) bool {
+	switch level {
+	case "none", "may", "encrypt", "dane", "dane-only", "fingerprint", "verify", "secure":
+		return true
+	}
+	return false
+}
+
 // tlsMandatory reports whether the level never lets a session continue in
 // clear (postconf(5) #smtp_tls_security_level).
 func tlsMandatory(level string) bool {
@@ -116,7 +126,7 @@ type tlsLevel struct {
 // key "[smtp.example.com]" (no port) is not used and the mail goes out in
 // clear.
 func (m credModel) tlsLevelFor(service string, d *Dest) tlsLevel {
-	get := func(name string) Value { return m.s.GetFor(service, name) }
+	get := func(name string) Value { return m.get(service, name) }
 	level, legacyUse, legacyEnforce := get("smtp_tls_security_level"), get("smtp_use_tls"), get("smtp_enforce_tls")
 	in := tlsInputs{
 		Level:      level.Expanded,
@@ -128,8 +138,11 @@ func (m credModel) tlsLevelFor(service string, d *Dest) tlsLevel {
 		in.EnforcePeername = p.Expanded
 	}
 	var out tlsLevel
+	if d == nil && len(m.mapsOf(service, "smtp_tls_policy_maps")) > 0 {
+		out.Unknown = true // some destinations may have a policy entry
+	}
 	if d != nil {
-		maps := m.s.MapsOf(service, "smtp_tls_policy_maps")
+		maps := m.mapsOf(service, "smtp_tls_policy_maps")
 		if len(maps) == 0 && strings.TrimSpace(get("smtp_tls_per_site").Expanded) != "" {
 			out.Unknown = true
 		}
@@ -158,6 +171,9 @@ func (m credModel) tlsLevelFor(service string, d *Dest) tlsLevel {
 	}
 	if out.Source == tlsFromPolicy {
 		out.Unknown = false
+	}
+	if !tlsValidLevel(out.Level) {
+		out.Unknown = true
 	}
 	return out
 }
@@ -234,7 +250,7 @@ func checkPF015(p *lint.Pass) {
 	if s.Main == nil {
 		return
 	}
-	m := credModel{s}
+	m := newCredModel(s)
 	type group struct {
 		fd    lint.Finding
 		dests []string
@@ -247,10 +263,10 @@ func checkPF015(p *lint.Pass) {
 	groups := map[credSpan]*group{}
 	var order []credSpan
 	for _, r := range m.routes() {
-		if on := m.s.GetFor(r.Service, "smtp_tls_wrappermode"); on.Enabled() {
+		if on := m.get(r.Service, "smtp_tls_wrappermode"); on.Enabled() {
 			continue // implicit TLS: PF004/PF005 judge the level
 		}
-		auth := m.saslEnabled(r.Service)
+		auth := m.saslEnabled(r.Service) && m.mayAuthenticate(r)
 		if !auth && !m.smarthostLike(r, p.Settings) {
 			continue
 		}
@@ -279,7 +295,7 @@ func checkPF015(p *lint.Pass) {
 				fix = &lint.Fix{Description: "require TLS for every SMTP delivery", Edits: []lint.TextEdit{credSetValue(f, lvl.Value.Param, "encrypt")}}
 			}
 		default:
-			if lv := m.s.GetFor(r.Service, "smtp_tls_security_level"); lv.Set {
+			if lv := m.get(r.Service, "smtp_tls_security_level"); lv.Set {
 				// Written but empty: the place to fix.
 				f, start, end := lv.Span()
 				at = credSpan{f, start, end}
@@ -288,7 +304,7 @@ func checkPF015(p *lint.Pass) {
 				}
 				break
 			}
-			v := m.s.GetFor(r.Service, "smtp_sasl_auth_enable")
+			v := m.get(r.Service, "smtp_sasl_auth_enable")
 			if !auth || !v.Set {
 				at = credSpan{r.In, r.Start, r.End}
 				break
@@ -343,10 +359,27 @@ func checkPF015(p *lint.Pass) {
 // host named by --smarthost. Plain transport nexthops to internal relays are
 // left alone.
 func (m credModel) smarthostLike(r credRoute, st lint.Settings) bool {
-	if r.Via == "relayhost" || r.PortNum == 587 {
+	if r.Via == "relayhost" || r.Via == "sender_dependent_relayhost_maps" || r.PortNum == 587 {
 		return true
 	}
 	return st.Smarthost != "" && strings.EqualFold(r.Host, st.Smarthost)
+}
+
+// mayAuthenticate reports whether some credentials can be found for the
+// destination (or the tables cannot be judged): only then does SMTP AUTH
+// happen there.
+func (m credModel) mayAuthenticate(r credRoute) bool {
+	c := m.credentials(r.Service)
+	if !c.Known {
+		return true
+	}
+	if _, ok := c.matchServer(r.Dest); ok {
+		return true
+	}
+	if !r.Bracketed && len(c.Hosts) > 0 {
+		return true // the MX host name may match
+	}
+	return m.senderAuth(r.Service) && len(c.Sender) > 0
 }
 
 func credUniq(xs []string) []string {

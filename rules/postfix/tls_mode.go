@@ -347,8 +347,16 @@ func checkPF031(p *lint.Pass) {
 			}
 			fd := s.MasterFile.At(start, end)
 			main := s.Get(o.Name)
+			if main.Raw == o.Value {
+				continue // the same as main.cf: nothing overridden
+			}
 			was := strconv.Quote(main.Raw)
-			if !main.Set {
+			switch {
+			case main.Raw == "" && !main.Set:
+				was = "it empty (the default)"
+			case main.Raw == "":
+				was = "it empty"
+			case !main.Set:
 				was += " (the default)"
 			}
 			fd.Message = "master.cf service " + strconv.Quote(name) + " sets -o " + o.Name + "=" + o.Value + " for the mail it delivers to " + routeQuoteList(dests[name]) + "; main.cf has " + was
@@ -412,8 +420,11 @@ func checkPF034(p *lint.Pass) {
 				}
 				reported[ms.e] = true
 				fd := ms.t.Source.At(ms.e.KeyOffset, ms.e.KeyOffset+len(ms.e.Key))
-				fd.Message = "smtp_tls_policy_maps entry " + strconv.Quote(ms.e.Key) + " is never used for " + routeDescribe(r) + " " + strconv.Quote(r.Raw) + ": the table is looked up by the full nexthop, \"including any enclosing square brackets and any non-default destination server port suffix\" (postconf(5) #smtp_tls_policy_maps), so " + routeWhere(s.GetFor(svc, "smtp_tls_security_level")) + " applies instead"
+				fd.Message = "smtp_tls_policy_maps entry " + strconv.Quote(ms.e.Key) + " is never used for " + routeDescribe(r) + " " + strconv.Quote(r.Raw) + ": the table is looked up by the full nexthop (postconf(5) #smtp_tls_policy_maps: \"This includes any enclosing square brackets and any non-default destination server port suffix.\"), so the level from the configuration applies instead: " + credModel{s}.tlsLevelFor(svc, nil).describe()
 				fd.Hint = "key the entry exactly as the destination: " + r.Raw + " " + strings.TrimSpace(ms.e.Value)
+				if !r.Bracketed {
+					fd.Hint += " (or bracket the destination, " + r.Canonical(r.PortNum) + ", and keep this key; see PF001)"
+				}
 				fd.Fix = &lint.Fix{Description: "key the policy by " + r.Raw, Edits: []lint.TextEdit{{Start: ms.e.KeyOffset, End: ms.e.KeyOffset + len(ms.e.Key), NewText: r.Raw}}}
 				p.Report(fd)
 			}

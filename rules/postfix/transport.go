@@ -54,7 +54,9 @@ func checkPF017(p *lint.Pass) {
 			}
 			seen[t.Source] = true
 			for i := range t.Table.Entries {
-				routeCheckTransportEntry(p, s, t, &t.Table.Entries[i])
+				if e := &t.Table.Entries[i]; !routeRegexpType(t.Type) || !routeRegexpControl(e.Key) {
+					routeCheckTransportEntry(p, s, t, e)
+				}
 			}
 			if param == "transport_maps" {
 				routeCheckSubdomains(p, s, t)
@@ -65,7 +67,7 @@ func checkPF017(p *lint.Pass) {
 
 func routeCheckTransportEntry(p *lint.Pass, s *Setup, t *MapRef, e *pf.TableEntry) {
 	v := e.Value
-	if strings.TrimSpace(v) == "" || routeQuoted(v) || routeTrailingHash.MatchString(v) && strings.HasPrefix(v, "#") {
+	if strings.TrimSpace(v) == "" || routeQuoted(v) || strings.HasPrefix(v, "#") {
 		return // PF025 / PF021
 	}
 	tr, _, _ := strings.Cut(v, ":")
@@ -113,19 +115,21 @@ func routeCheckSubdomains(p *lint.Pass, s *Setup, t *MapRef) {
 	}
 	relayDomains := s.Get("relay_domains")
 	relaySub := routeListHas(pdms, "relay_domains")
-	for i := range t.Table.Entries {
-		e := &t.Table.Entries[i]
+	done := map[*pf.TableEntry]bool{}
+	for _, r := range routing(s).Routes {
+		e := r.Entry
+		if r.Via != "transport_maps" || r.Map != t || done[e] || r.Owner != "" {
+			continue // only entries that send mail to a nexthop
+		}
+		done[e] = true
 		k := strings.ToLower(e.Key)
-		if k == "*" || strings.HasPrefix(k, ".") || strings.Contains(k, "@") || !strings.Contains(k, ".") || keys["."+k] {
+		if k == "*" || strings.HasPrefix(k, ".") || strings.Contains(k, "@") || !strings.Contains(k, ".") || keys["."+k] || routeRegexpType(t.Type) {
 			continue
 		}
 		if d := ParseDest(k); d.IsIP() {
 			continue
 		}
 		_, next := routeSplitTransport(e.Value)
-		if next == "" || strings.Contains(e.Value, "$") {
-			continue // only entries that send mail to a nexthop
-		}
 		fd := t.Source.At(e.KeyOffset, e.KeyOffset+len(e.Key))
 		fd.Message = "transport_maps entry " + strconv.Quote(e.Key) + " matches " + e.Key + " only, not its subdomains (parent_domain_matches_subdomains does not list transport_maps): mail to sub." + e.Key + " does not go to " + next
 		fd.Hint = "if subdomains should take the same route, add the entry ." + e.Key + " " + strings.TrimSpace(e.Value)
@@ -192,7 +196,10 @@ func checkPF030(p *lint.Pass) {
 		} else {
 			fd.Message = routeWhose(r) + " goes to " + strconv.Quote(r.Raw) + " (" + routeDescribe(r) + "), not to " + target.Name
 		}
-		fd.Hint = "route it to the smarthost, or remove the override if it is not intended"
+		fd.Hint = "write " + routeTargetDest(p, target) + " there if this mail should go to the smarthost too; otherwise nothing to change"
+		if whole {
+			fd.Hint = "write " + routeTargetDest(p, target) + " there, or remove the override"
+		}
 		p.Report(fd)
 	}
 	for _, b := range m.Bypass {
@@ -204,9 +211,9 @@ func checkPF030(p *lint.Pass) {
 			fd.Severity = lint.SeverityInfo
 		}
 		fd.Message = "transport_maps entry " + strconv.Quote(b.Entry.Key+" "+b.Entry.Value) + " has a transport and no nexthop, which \"resets the nexthop information to the recipient domain\" (transport(5)): " + who + " goes to the recipients' MX hosts, not to " + target.Name
-		fd.Hint = "write " + b.Entry.Key + " :  (empty transport and nexthop) to keep the default route, or " + b.Entry.Key + " " + b.Transport + ":" + target.Dests[0].Raw + " to name the smarthost"
+		fd.Hint = "write `" + b.Entry.Key + " :` (empty transport and nexthop) to keep relayhost, or `" + b.Entry.Key + " " + b.Transport + ":" + routeTargetDest(p, target) + "`"
 		if fromSettings {
-			fd.Hint = "write " + b.Entry.Key + " " + b.Transport + ":[" + target.Dests[0].Host + "]:" + strconv.Itoa(p.Settings.Port) + " to send it to the smarthost"
+			fd.Hint = "write `" + b.Entry.Key + " " + b.Transport + ":" + routeTargetDest(p, target) + "` to send it to the smarthost"
 		}
 		p.Report(fd)
 	}
@@ -273,4 +280,12 @@ func checkPF033(p *lint.Pass) {
 	}
 	fd.Hint = "if all mail should leave through the smarthost, set relayhost = [smarthost]:587 as the default; keep it empty only if direct delivery is intended"
 	p.Report(fd)
+}
+
+// routeTargetDest is the destination to write for the target smarthost.
+func routeTargetDest(p *lint.Pass, t routeTarget) string {
+	if t.ByHost {
+		return t.Dests[0].Canonical(p.Settings.Port)
+	}
+	return t.Dests[0].Raw
 }
