@@ -102,17 +102,17 @@ func (OSFileSystem) ReadDir(path string) ([]fs.DirEntry, error) { return os.Read
 // LookupUser reads /etc/passwd directly: os/user may need cgo or NSS, and a
 // linter auditing a mounted image wants that image's users anyway.
 func (OSFileSystem) LookupUser(name string) (int, int, bool) {
-	return lookupPasswd("/etc/passwd", name)
+	b, _ := os.ReadFile("/etc/passwd")
+	return lookupPasswd(b, name)
 }
 
 // LookupGroup reads /etc/group.
-func (OSFileSystem) LookupGroup(name string) (int, bool) { return lookupGroup("/etc/group", name) }
+func (OSFileSystem) LookupGroup(name string) (int, bool) {
+	b, _ := os.ReadFile("/etc/group")
+	return lookupGroup(b, name)
+}
 
-func lookupPasswd(path, name string) (int, int, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, 0, false
-	}
+func lookupPasswd(b []byte, name string) (int, int, bool) {
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Split(line, ":")
 		if len(f) >= 4 && f[0] == name {
@@ -129,11 +129,7 @@ func lookupPasswd(path, name string) (int, int, bool) {
 	return 0, 0, false
 }
 
-func lookupGroup(path, name string) (int, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
-	}
+func lookupGroup(b []byte, name string) (int, bool) {
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Split(line, ":")
 		if len(f) >= 3 && f[0] == name {
@@ -168,7 +164,8 @@ func (r RootedFS) LookupUser(name string) (int, int, bool) {
 	if r.Root == "" {
 		return r.FS.LookupUser(name)
 	}
-	return lookupPasswd(filepath.Join(r.Root, "etc/passwd"), name)
+	b, _ := r.FS.ReadFile(filepath.Join(r.Root, "etc/passwd"), 1<<20)
+	return lookupPasswd(b, name)
 }
 
 // LookupGroup implements FileSystem for the rooted tree.
@@ -176,5 +173,6 @@ func (r RootedFS) LookupGroup(name string) (int, bool) {
 	if r.Root == "" {
 		return r.FS.LookupGroup(name)
 	}
-	return lookupGroup(filepath.Join(r.Root, "etc/group"), name)
+	b, _ := r.FS.ReadFile(filepath.Join(r.Root, "etc/group"), 1<<20)
+	return lookupGroup(b, name)
 }

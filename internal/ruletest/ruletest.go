@@ -184,6 +184,9 @@ func LintDir(t testing.TB, reg *lint.Registry, dir string) *lint.Result {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if rel, _ := filepath.Rel(dir, p); rel == "etc/passwd" || rel == "etc/group" {
+			return nil
+		}
 		if b := d.Name(); b == "facts.txt" || b == "want.txt" || strings.HasSuffix(b, ".db") || strings.HasSuffix(b, ".lmdb") || strings.HasSuffix(b, ".cdb") {
 			return nil
 		}

@@ -193,20 +193,26 @@ var masterParser = participle.MustBuild[masterLineAST](participle.Lexer(masterLe
 // The key ends at the first whitespace outside double quotes; a backslash
 // protects the next character (inside quotes too). Quotes and backslashes
 // stay in the key. A quote left open makes postmap skip the line.
-var tableKeyLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
-	{Name: "QClosed", Pattern: `"(?:[^"\\]|\\[\s\S])*"`},
-	{Name: "QOpen", Pattern: `"(?:[^"\\]|\\[\s\S])*\\?`},
-	{Name: "Esc", Pattern: `\\[\s\S]`},
-	{Name: "BS", Pattern: `\\`},
-	{Name: "Word", Pattern: `[^ \t\n\v\f\r"\\]+`},
+var tableKeyLexer = lexer.MustStateful(lexer.Rules{
+	"Root": {
+		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`, Action: lexer.Push("Value")},
+		{Name: "QClosed", Pattern: `"(?:[^"\\]|\\[\s\S])*"`},
+		{Name: "QOpen", Pattern: `"(?:[^"\\]|\\[\s\S])*\\?`},
+		{Name: "Esc", Pattern: `\\[\s\S]`},
+		{Name: "BS", Pattern: `\\`},
+		{Name: "Word", Pattern: `[^ \t\n\v\f\r"\\]+`},
+	},
+	// After the whitespace that ends the key, the rest is the value.
+	"Value": {
+		{Name: "Rest", Pattern: `[\s\S]+`},
+	},
 })
 
 type tableLineAST struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
 	Key    []*tableKeyTokAST `parser:"@@*"`
-	Value  []*tableTokAST    `parser:"( Space @@* )?"`
+	Value  *tableValueAST    `parser:"( Space @@? )?"`
 }
 
 // tableKeyTokAST is a piece of the key; Open is a quote left open.
@@ -218,11 +224,11 @@ type tableKeyTokAST struct {
 	Text   *string `parser:"| @(Esc | BS | Word)"`
 }
 
-// tableTokAST is any token of the value.
-type tableTokAST struct {
+// tableValueAST is the value with its trailing whitespace.
+type tableValueAST struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
-	Text   string `parser:"@(QClosed | QOpen | Esc | BS | Word | Space)"`
+	Text   string `parser:"@Rest"`
 }
 
 var tableKeyParser = participle.MustBuild[tableLineAST](participle.Lexer(tableKeyLexer), participle.UseLookahead(2))

@@ -100,9 +100,9 @@ func grammarEntry(t *Table, ls *lineSet, l *logicalLine) {
 		keyEnd = k.EndPos.Offset
 	}
 	vlo, vhi := keyEnd, keyEnd
-	if len(ast.Value) > 0 {
-		vlo = ast.Value[0].Pos.Offset
-		vhi = max(trimSpaceRight(text), vlo)
+	if ast.Value != nil {
+		vlo = ast.Value.Pos.Offset
+		vhi = vlo + trimSpaceRight(ast.Value.Text)
 	}
 	if keyEnd == 0 || vhi == vlo {
 		whole(msgFormat)

@@ -199,9 +199,6 @@ func scanPlaceholders(s, name string, fn func(hit)) {
 		k = stop + next
 	}
 	inMarkup := func(i int) bool {
-		if nmarks == 0 {
-			return false
-		}
 		for _, m := range marks[:nmarks] {
 			if i >= m[0] && i < m[1] {
 				return true
@@ -226,16 +223,29 @@ func scanPlaceholders(s, name string, fn func(hit)) {
 		for len(tok) > 0 && tok[len(tok)-1] == '.' {
 			tok = tok[:len(tok)-1]
 		}
+		n := len(tok)
 		// A path component ("/etc/postfix/password") is a file name.
-		path := (i > 0 && s[i-1] == '/') || (j < len(s) && s[j] == '/')
-		if len(tok) > 0 && !path && !inMarkup(i) {
-			if class, ok := matchPlaceholder(tok); ok && !transportName(s, name, i, i+len(tok), lead) {
-				fn(hit{i: i, j: i + len(tok), class: class})
-			} else if len(tok) == 4 && strings.EqualFold(tok, "name") && len(s)-j >= len(" of connector") && strings.EqualFold(s[j:j+len(" of connector")], " of connector") {
-				fn(hit{i: i, j: j + len(" of connector"), class: classHost})
-				j += len(" of connector")
-			} else if d := exampleDomain(tok); d != "" {
-				fn(hit{i: i, j: i + len(tok), example: d})
+		if n == 0 || (i > 0 && s[i-1] == '/') || (j < len(s) && s[j] == '/') || (nmarks > 0 && inMarkup(i)) {
+			i = j
+			continue
+		}
+		// The table lookups and the TLD test reject almost every token
+		// before a function call.
+		if n <= placeholderMaxLen && placeholderIndex[n][lower(tok[0])] != 0 {
+			if class, ok := matchPlaceholder(tok); ok {
+				if !transportName(s, name, i, i+n, lead) {
+					fn(hit{i: i, j: i + n, class: class})
+				}
+				i = j
+				continue
+			}
+		}
+		if n == 4 && len(s)-j >= len(" of connector") && strings.EqualFold(tok, "name") && strings.EqualFold(s[j:j+len(" of connector")], " of connector") {
+			fn(hit{i: i, j: j + len(" of connector"), class: classHost})
+			j += len(" of connector")
+		} else if n >= len("domain.ext") && tok[n-4] == '.' {
+			if d := exampleDomain(tok); d != "" {
+				fn(hit{i: i, j: i + n, example: d})
 			}
 		}
 		i = j

@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
@@ -162,87 +161,30 @@ func (c *credIndex) lookup(key string) (credKey, bool) {
 }
 
 // get is s.GetFor(service, name), memoised for the setup: the rules ask
-// for the same few parameters for every destination, and expanding a value
-// is not free.
+// for the same few parameters for every destination.
 func (m credModel) get(service, name string) Value {
-	key := service + "\x00" + name
-	credCache.Lock()
-	if credCache.s != m.s {
-		credCache.reset(m.s)
-	}
-	v, ok := credCache.values[key]
-	credCache.Unlock()
-	if ok {
-		return v
-	}
-	v = m.s.GetFor(service, name)
-	credCache.Lock()
-	if credCache.s == m.s {
-		credCache.values[key] = v
-	}
-	credCache.Unlock()
-	return v
+	return m.s.Memo("cred.get\x00"+service+"\x00"+name, func() any { return m.s.GetFor(service, name) }).(Value)
 }
 
 // mapsOf is s.MapsOf(service, param), memoised like get.
 func (m credModel) mapsOf(service, param string) []*MapRef {
-	key := service + "\x00" + param
-	credCache.Lock()
-	if credCache.s != m.s {
-		credCache.reset(m.s)
-	}
-	maps, ok := credCache.maps[key]
-	credCache.Unlock()
-	if ok {
-		return maps
-	}
-	maps = m.s.MapsOf(service, param)
-	credCache.Lock()
-	if credCache.s == m.s {
-		credCache.maps[key] = maps
-	}
-	credCache.Unlock()
-	return maps
+	return m.s.Memo("cred.maps\x00"+service+"\x00"+param, func() any { return m.s.MapsOf(service, param) }).([]*MapRef)
 }
 
-// credentials returns the index of the service's smtp_sasl_password_maps.
+// credentials returns the index of the service's smtp_sasl_password_maps:
+// PF008, PF010, PF011 and PF015 all need it for every destination, and a
+// table may have a million entries, so it is built once per setup.
 func (m credModel) credentials(service string) *credIndex {
 	maps := m.mapsOf(service, "smtp_sasl_password_maps")
 	var id strings.Builder
+	id.WriteString("cred.idx\x00")
 	for _, t := range maps {
 		id.WriteString(t.Spec)
 		id.WriteByte(0)
 		id.WriteString(t.Service)
 		id.WriteByte(0)
 	}
-	credCache.Lock()
-	defer credCache.Unlock()
-	if credCache.s != m.s {
-		credCache.reset(m.s)
-	}
-	if c, ok := credCache.idx[id.String()]; ok {
-		return c
-	}
-	c := newCredIndex(maps)
-	credCache.idx[id.String()] = c
-	return c
-}
-
-// credCache keeps the indexes of the last setup checked: PF008, PF010,
-// PF011 and PF015 all need them, for every destination, and a table may
-// have a million entries to scan. Holding one setup is the price.
-var credCache credMemo
-
-type credMemo struct {
-	sync.Mutex
-	s      *Setup
-	idx    map[string]*credIndex
-	values map[string]Value
-	maps   map[string][]*MapRef
-}
-
-func (c *credMemo) reset(s *Setup) {
-	c.s, c.idx, c.values, c.maps = s, map[string]*credIndex{}, map[string]Value{}, map[string][]*MapRef{}
+	return m.s.Memo(id.String(), func() any { return newCredIndex(maps) }).(*credIndex)
 }
 
 func newCredIndex(maps []*MapRef) *credIndex {

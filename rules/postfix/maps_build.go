@@ -92,7 +92,7 @@ func checkStaleMaps(p *lint.Pass) {
 		}
 		switch {
 		case m.SourceInfo == nil && lint.IsNotExist(m.SourceErr) && len(missing) == len(m.Compiled):
-			if !criticalMaps[m.Param] {
+			if !criticalMaps[m.Param] || !onItsMachine(p.FS, s, m.Path) {
 				continue
 			}
 			fd := m.In.At(m.Start, m.End)
@@ -270,6 +270,19 @@ func otherBuild(fsys lint.FileSystem, s *Setup, m *MapRef) string {
 		}
 	}
 	return ""
+}
+
+// onItsMachine reports whether the table's directory exists where the
+// configuration says: a main.cf linted away from its machine (a copy in a
+// repository, on a workstation without /etc/postfix) names tables that
+// live elsewhere, and their absence says nothing.
+func onItsMachine(fsys lint.FileSystem, s *Setup, path string) bool {
+	root, ok := setupRoot(s)
+	if !ok {
+		return false
+	}
+	info, err := statUnder(fsys, root, filepath.Dir(path))
+	return err == nil && info.Mode.IsDir()
 }
 
 // exact reports whether the reference's bytes in its file are the spec

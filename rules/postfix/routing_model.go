@@ -2,10 +2,7 @@ package postfix
 
 import (
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
@@ -76,21 +73,9 @@ type routeModel struct {
 	Base []string
 }
 
-var routeCache sync.Map // weak.Pointer[Setup] → *routeModel
-
-// routing returns the routing model of s. The cache holds s weakly and
-// drops the entry when s is collected; the model must therefore never
-// point back at s.
+// routing returns the routing model of s, built once per setup.
 func routing(s *Setup) *routeModel {
-	k := weak.Make(s)
-	if m, ok := routeCache.Load(k); ok {
-		return m.(*routeModel)
-	}
-	m := buildRouting(s)
-	if _, loaded := routeCache.LoadOrStore(k, m); !loaded {
-		runtime.AddCleanup(s, func(k weak.Pointer[Setup]) { routeCache.Delete(k) }, k)
-	}
-	return m
+	return s.Memo("routing", func() any { return buildRouting(s) }).(*routeModel)
 }
 
 // routeStockServices are the service names of Postfix's stock master.cf

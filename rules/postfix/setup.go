@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
@@ -25,7 +26,34 @@ type Setup struct {
 	// Standalone is the table of a map linted on its own (no main.cf).
 	Standalone *MapRef
 
-	files []*lint.File
+	files    []*lint.File
+	expanded map[string]expansion
+	memoMu   sync.Mutex
+	memo     map[string]any
+}
+
+// Memo returns the value build computes for key, computing it once per
+// Setup. Rules use it for derived views (the routing table, credential
+// indexes) that several rules need and that may cost a pass over a table
+// with a million entries.
+func (s *Setup) Memo(key string, build func() any) any {
+	s.memoMu.Lock()
+	if v, ok := s.memo[key]; ok {
+		s.memoMu.Unlock()
+		return v
+	}
+	s.memoMu.Unlock()
+	v := build()
+	s.memoMu.Lock()
+	defer s.memoMu.Unlock()
+	if old, ok := s.memo[key]; ok {
+		return old
+	}
+	if s.memo == nil {
+		s.memo = map[string]any{}
+	}
+	s.memo[key] = v
+	return v
 }
 
 // MTA implements lint.Unit.
@@ -107,8 +135,26 @@ func (s *Setup) lookup(name string) (string, bool) {
 
 const maxExpandDepth = 50
 
+// expand expands $name references the way Postfix does. Rules ask for the
+// same few values many times, so results are memoised per Setup.
 func (s *Setup) expand(raw string) (string, []string) {
-	return pf.Expand(raw, s.lookup, maxExpandDepth)
+	if !strings.Contains(raw, "$") {
+		return raw, nil
+	}
+	if r, ok := s.expanded[raw]; ok {
+		return r.value, r.undefined
+	}
+	v, undef := pf.Expand(raw, s.lookup, maxExpandDepth)
+	if s.expanded == nil {
+		s.expanded = map[string]expansion{}
+	}
+	s.expanded[raw] = expansion{v, undef}
+	return v, undef
+}
+
+type expansion struct {
+	value     string
+	undefined []string
 }
 
 // Get returns the main.cf value of name (or its default).
