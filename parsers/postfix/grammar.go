@@ -22,7 +22,8 @@ import (
 // verbatim, newlines removed, as readllines() does): "name = value" for
 // main.cf (split_nameval.c), the service fields for master.cf
 // (argv_splitq() with {} grouping), "key value" for tables (postmap.c), and
-// $name expansions (mac_parse.c, mac_expand.c). These grammars are total
+// $name expansions (mac_parse.c, mac_expand.c). Lexer states keep the
+// token count of main.cf and table lines constant. These grammars are total
 // too; Postfix's errors are found by checking the AST, so every input gets
 // a best-effort AST.
 
@@ -404,7 +405,7 @@ type curlyInnerAST struct {
 	Tok    *string   `parser:"| @(Ws | Name | Q | Colon | Op | Other)"`
 }
 
-// payloadTokAST is any single token; its Kind tells which.
+// payloadTokAST is any single token (a raw operand or trailing junk).
 type payloadTokAST struct {
 	Pos    lexer.Position
 	EndPos lexer.Position
