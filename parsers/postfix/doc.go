@@ -46,6 +46,12 @@
 // input, and the returned error is the first fatal problem formatted as
 // file:line:col: message. Columns count bytes.
 //
+// Limits keep hostile input bounded: a master.cf entry longer than 64 KiB
+// or with {} nested deeper than 256 levels, and an expansion longer than
+// 64 KiB or nested deeper than 100 levels (Postfix's own expansion limit),
+// are reported instead of parsed; Expand stops after 1 MiB of output or
+// 2^20 steps.
+//
 // # Grammars and performance
 //
 // main.cf, master.cf and expansions are parsed with participle grammars
@@ -54,6 +60,11 @@
 // a single-pass byte scanner that builds the same Table as the grammar
 // version ParseTableGrammar (tests and a fuzz test compare the two with
 // reflect.DeepEqual). On a 1,000,000-entry sasl_passwd (76 MB)
-// BenchmarkParseTable measures about 0.15 s and 217 MB per parse (the
-// string copy of the source plus the entries) in 3 allocations.
+// BenchmarkParseTable measures about 0.11 s and 217 MB in 4 allocations
+// per parse (the string copy of the source plus 144 bytes per entry); the
+// grammar takes about 29 µs per entry.
+//
+// Lookup-table sources in regexp, pcre and cidr format are read with the
+// same "key whitespace value" split; their if/endif blocks and pattern
+// syntax are not interpreted.
 package postfix

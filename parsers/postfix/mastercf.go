@@ -145,7 +145,7 @@ func parseService(ls *lineSet, l *logicalLine) (*Service, []*Problem) {
 		invalid(6, "process_limit")
 	}
 
-	// pcf_normalize_daemon_args() and the -o scan of postconf_user.c.
+	// The words after the command; {} words lose their braces in Value.
 	rest := words[8:]
 	for _, w := range rest {
 		f := field(w)

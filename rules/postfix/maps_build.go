@@ -170,7 +170,21 @@ func checkMapTypes(p *lint.Pass) {
 		}
 		switch {
 		case m.Type == "" && m.Path != "":
+			if !mayShow(m) {
+				fd := m.In.At(m.Start, m.End)
+				fd.Message = "the value of " + m.Param + " is not a type:table reference: Postfix wants type:name here, and the program that opens the table stops with fatal: open dictionary: expecting \"type:name\" form"
+				fd.Hint = "write " + m.Param + " = hash:/etc/postfix/sasl_passwd and keep the credentials in that table"
+				p.Report(fd)
+				continue
+			}
 			reportUntyped(p, s, m, root)
+		case !knownMapType(m.Type) && m.Type != "" && !mayShow(m):
+			// "user:password" written where a table belongs: say so
+			// without repeating it.
+			fd := m.In.At(m.Start, m.End)
+			fd.Message = "the value of " + m.Param + " is not a type:table reference; it looks like credentials written into main.cf, which Postfix cannot use here (lookups fail with \"unsupported dictionary type\")"
+			fd.Hint = "put the credentials into /etc/postfix/sasl_passwd (mode 0600), run postmap, and write " + m.Param + " = hash:/etc/postfix/sasl_passwd"
+			p.Report(fd)
 		case !knownMapType(m.Type) && m.Type != "":
 			fd := m.In.At(m.Start, m.End)
 			fd.Message = fmt.Sprintf("%q is not a Postfix table type: lookups fail with \"unsupported dictionary type: %s\" and mail that needs %s is deferred", m.Type, m.Type, m.Param)
@@ -283,6 +297,13 @@ func onItsMachine(fsys lint.FileSystem, s *Setup, path string) bool {
 	}
 	info, err := statUnder(fsys, root, filepath.Dir(path))
 	return err == nil && info.Mode.IsDir()
+}
+
+// mayShow reports whether a reference can be repeated in a message: in a
+// password parameter anything but a table path may be a secret written
+// in the wrong place.
+func mayShow(m *MapRef) bool {
+	return !passwordParams[m.Param] || filepath.IsAbs(m.Path)
 }
 
 // exact reports whether the reference's bytes in its file are the spec

@@ -68,8 +68,13 @@ type paramNames struct {
 	classes      map[string]bool
 }
 
-// namesOf builds the name model of s once per check.
+// namesOf returns the name model of s, built once per Setup (PF020,
+// PF023 and PF027 share it).
 func namesOf(s *Setup) *paramNames {
+	return s.Memo("postfix.paramNames", func() any { return buildNames(s) }).(*paramNames)
+}
+
+func buildNames(s *Setup) *paramNames {
 	n := &paramNames{s: s, services: map[string]bool{}, mainRefs: map[string]bool{}, localRefs: map[*pf.Service]map[string]bool{},
 		mainOnlyRefs: map[string]bool{}, classes: map[string]bool{}}
 	addService := func(name, command string) {
