@@ -36,3 +36,5 @@ func IDs() []string {
 // BaseURL is where the rule pages are published; SARIF helpUri and the
 // `explain` footer point here.
 const BaseURL = "https://github.com/smarthost-lint/smarthost-lint/blob/main/docs/rules/"
+
+//go:generate go run ../internal/gen/ruleindex -o rules/README.md
