@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Kind names a type of input file (SPEC §2).
@@ -70,7 +71,8 @@ type File struct {
 	// Parsed is the parser's AST, for rules and library users.
 	Parsed any
 
-	lines []int // offsets of line starts, built lazily
+	lines     []int // offsets of line starts, built lazily
+	linesOnce sync.Once
 }
 
 // NewFile returns a File for src shown as path.
@@ -78,10 +80,11 @@ func NewFile(path string, kind Kind, src []byte) *File {
 	return &File{Path: path, Kind: kind, Src: src}
 }
 
-func (f *File) index() {
-	if f.lines != nil {
-		return
-	}
+// index builds the line table once; rules run concurrently and all ask
+// for positions.
+func (f *File) index() { f.linesOnce.Do(f.buildIndex) }
+
+func (f *File) buildIndex() {
 	n := bytes.Count(f.Src, []byte{'\n'})
 	f.lines = make([]int, 1, n+2)
 	for i, c := range f.Src {

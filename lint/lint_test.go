@@ -148,8 +148,8 @@ func TestSuppressions(t *testing.T) {
 		{Line: 12, Column: 2, Text: " an ordinary comment", FirstLine: 13},
 	}
 	fs := []Finding{
-		{Rule: "PF001", Path: "main.cf", Start: Pos{3, 1}}, // suppressed (continuation line)
-		{Rule: "PF001", Path: "main.cf", Start: Pos{7, 1}}, // its suppression lacks a reason
+		{Rule: "PF001", Path: "main.cf", Start: Pos{3, 1}},  // suppressed (continuation line)
+		{Rule: "PF001", Path: "main.cf", Start: Pos{7, 1}},  // its suppression lacks a reason
 		{Rule: "PF002", Path: "main.cf", Start: Pos{20, 1}}, // ignore-file
 		{Rule: "PF001", Path: "other.cf", Start: Pos{3, 1}}, // other file
 	}
@@ -175,4 +175,3 @@ func TestSuppressions(t *testing.T) {
 		t.Errorf("--no-inline-ignore kept %d of %d findings", n, len(fs))
 	}
 }
-

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -281,20 +283,48 @@ func run(opts *Options, l *Loader, cands []candidate, skipped []Skipped) *Result
 				res.Files = append(res.Files, f)
 			}
 		}
-		for _, r := range opts.Registry.Rules() {
-			if r.Check == nil || (r.MTA != "" && r.MTA != u.MTA()) || !opts.Enabled(r.ID) {
-				continue
-			}
-			p := &Pass{Rule: r, Unit: u, Settings: opts.Settings, FS: l.FS(), Now: now()}
-			if p.Settings.Port == 0 {
-				p.Settings.Port = 587
-			}
-			r.Check(p)
-			findings = append(findings, p.found...)
-		}
+		findings = append(findings, runRules(opts, l, u, now())...)
 	}
 	res.Findings = postprocess(opts, res.Files, findings)
 	return res
+}
+
+// runRules runs every enabled rule on one unit, on all CPUs: rules only
+// read the unit, and lazily built views of it are guarded by the frontend
+// (see postfix.Setup.Memo). Findings keep rule order.
+func runRules(opts *Options, l *Loader, u Unit, now time.Time) []Finding {
+	var passes []*Pass
+	for _, r := range opts.Registry.Rules() {
+		if r.Check == nil || (r.MTA != "" && r.MTA != u.MTA()) || !opts.Enabled(r.ID) {
+			continue
+		}
+		p := &Pass{Rule: r, Unit: u, Settings: opts.Settings, FS: l.FS(), Now: now}
+		if p.Settings.Port == 0 {
+			p.Settings.Port = 587
+		}
+		passes = append(passes, p)
+	}
+	work := make(chan *Pass)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(passes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				p.Rule.Check(p)
+			}
+		}()
+	}
+	for _, p := range passes {
+		work <- p
+	}
+	close(work)
+	wg.Wait()
+	var out []Finding
+	for _, p := range passes {
+		out = append(out, p.found...)
+	}
+	return out
 }
 
 func postprocess(opts *Options, files []*File, fs []Finding) []Finding {

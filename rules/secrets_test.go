@@ -55,4 +55,3 @@ func TestNoSecretInOutput(t *testing.T) {
 	}
 	t.Logf("%d secrets checked", checked)
 }
-

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
@@ -142,22 +144,13 @@ type credIndex struct {
 	Hosts []credKey
 	// usersOf lists the user@domain keys per "@domain".
 	usersOf map[string][]string
-	// byHost lists the destination-like keys per folded host name.
-	byHost map[string][]credKey
-}
-
-// lookup returns the first entry for key over all tables, as maps_find()
-// does (each table case-folds, the first duplicate wins).
-func (c *credIndex) lookup(key string) (credKey, bool) {
-	for _, t := range c.Maps {
-		if t.Table == nil {
-			continue
-		}
-		if e := t.Table.Lookup(key); e != nil {
-			return credKey{t, e}, true
-		}
-	}
-	return credKey{}, false
+	// sameHost memoises byHost.
+	sameHost map[string][]credKey
+	// nonASCII is set when a key has non-ASCII bytes: Postfix folds them
+	// with full Unicode case folding, so lookups use the table index.
+	nonASCII bool
+	lookups  atomic.Int32
+	mu       sync.Mutex // guards sameHost: rules run concurrently
 }
 
 // get is s.GetFor(service, name), memoised for the setup: the rules ask
@@ -187,8 +180,11 @@ func (m credModel) credentials(service string) *credIndex {
 	return m.s.Memo(id.String(), func() any { return newCredIndex(maps) }).(*credIndex)
 }
 
+// newCredIndex classifies the keys of the tables in one pass without
+// allocating per entry: a sasl_passwd may have a million entries, and most
+// setups ask only about one or two destinations.
 func newCredIndex(maps []*MapRef) *credIndex {
-	c := &credIndex{Maps: maps, Known: len(maps) > 0, usersOf: map[string][]string{}, byHost: map[string][]credKey{}}
+	c := &credIndex{Maps: maps, Known: len(maps) > 0, usersOf: map[string][]string{}, sameHost: map[string][]credKey{}}
 	for _, t := range maps {
 		if t.Table == nil || !credFixedTypes[t.Type] {
 			c.Known = false
@@ -197,26 +193,100 @@ func newCredIndex(maps []*MapRef) *credIndex {
 		c.Entries += len(t.Table.Entries)
 		for i := range t.Table.Entries {
 			e := &t.Table.Entries[i]
-			k := pf.FoldKey(e.Key)
+			if !c.nonASCII && !isASCII(e.Key) {
+				c.nonASCII = true
+			}
 			r := credKey{t, e}
 			switch {
-			case strings.Contains(k, "@"):
+			case strings.IndexByte(e.Key, '@') >= 0:
 				c.Sender = append(c.Sender, r)
+				k := pf.FoldKey(e.Key)
 				if at := strings.LastIndexByte(k, '@'); at > 0 {
 					c.usersOf[k[at:]] = append(c.usersOf[k[at:]], e.Key)
 				}
-			case !strings.ContainsAny(k, "[]:<>\""):
+			case !strings.ContainsAny(e.Key, "[]:<>\""):
 				c.Hosts = append(c.Hosts, r)
-				c.byHost[k] = append(c.byHost[k], r)
-			default:
-				if kd := ParseDest(e.Key); kd.Problem == "" {
-					h := pf.FoldKey(kd.Host)
-					c.byHost[h] = append(c.byHost[h], r)
-				}
 			}
 		}
 	}
 	return c
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// scanLimit is how many lookups scan the tables before the index is built:
+// a scan costs a few milliseconds on a million entries, the index a few
+// hundred.
+const scanLimit = 16
+
+// lookup returns the first entry for key over all tables, as maps_find()
+// does (each table case-folds, the first duplicate wins). key must be
+// folded already.
+func (c *credIndex) lookup(key string) (credKey, bool) {
+	scan := c.lookups.Add(1) <= scanLimit && !c.nonASCII && isASCII(key)
+	for _, t := range c.Maps {
+		if t.Table == nil {
+			continue
+		}
+		if !scan {
+			if e := t.Table.Lookup(key); e != nil {
+				return credKey{t, e}, true
+			}
+			continue
+		}
+		es := t.Table.Entries
+		for i := range es {
+			if len(es[i].Key) == len(key) && strings.EqualFold(es[i].Key, key) {
+				return credKey{t, &es[i]}, true
+			}
+		}
+	}
+	return credKey{}, false
+}
+
+// byHost lists the destination-like and host keys whose host is host
+// (folded), memoised per host.
+func (c *credIndex) byHost(host string) []credKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rs, ok := c.sameHost[host]; ok {
+		return rs
+	}
+	var out []credKey
+	for _, t := range c.Maps {
+		if t.Table == nil || !credFixedTypes[t.Type] {
+			continue
+		}
+		for i := range t.Table.Entries {
+			e := &t.Table.Entries[i]
+			k := strings.TrimPrefix(e.Key, "[")
+			// Cheap filter before parsing: the key must start with host.
+			if len(k) < len(host) || !strings.EqualFold(k[:len(host)], host) && isASCII(k) {
+				continue
+			}
+			if strings.IndexByte(e.Key, '@') >= 0 {
+				continue
+			}
+			if !strings.ContainsAny(e.Key, "[]:<>\"") {
+				if pf.FoldKey(e.Key) == host {
+					out = append(out, credKey{t, e})
+				}
+				continue
+			}
+			if kd := ParseDest(e.Key); kd.Problem == "" && pf.FoldKey(kd.Host) == host {
+				out = append(out, credKey{t, e})
+			}
+		}
+	}
+	c.sameHost[host] = out
+	return out
 }
 
 // credServerKeys are the keys smtp_sasl_passwd_lookup() tries for a
@@ -258,7 +328,7 @@ func (c *credIndex) nearMisses(d Dest) []credKey {
 	for _, k := range credServerKeys(d) {
 		want[k] = true
 	}
-	for _, r := range c.byHost[pf.FoldKey(d.Host)] {
+	for _, r := range c.byHost(pf.FoldKey(d.Host)) {
 		if !want[pf.FoldKey(r.Entry.Key)] {
 			out = append(out, r)
 		}

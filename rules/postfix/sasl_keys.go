@@ -72,7 +72,7 @@ func (m credModel) keyVerdicts(st lint.Settings) []keyFinding {
 			if len(hosts) > 1 {
 				cond = " match only if one of them is the name of an MX host of " + r.Host
 			}
-			if same := c.byHost[pf.FoldKey(r.Host)]; len(same) > 0 {
+			if same := c.byHost(pf.FoldKey(r.Host)); len(same) > 0 {
 				for _, h := range same {
 					if !strings.ContainsAny(h.Entry.Key, "[]:") {
 						cond = " matches only while " + r.Host + " has no MX record (Postfix then uses its address record and the name " + r.Host + ")"

@@ -58,19 +58,18 @@ func saslValueProblem(f *lint.File, e *pf.TableEntry) (fd lint.Finding, ok bool)
 		}
 	}()
 	v := e.Value
-	entry := "entry `" + e.Key + "`"
 	user, pass, hasColon := strings.Cut(v, ":")
 	switch {
 	case !hasColon:
-		fd.Message = "the value of " + entry + " has no ':' between user name and password: Postfix sends the whole value as the user name and an empty password"
+		fd.Message = "the value of " + saslEntry(e) + " has no ':' between user name and password: Postfix sends the whole value as the user name and an empty password"
 		fd.Hint = "write `" + e.Key + " username:password`"
 		return fd, true
 	case user == "" || strings.TrimSpace(user) == "":
-		fd.Message = "the value of " + entry + " has an empty user name before the ':': SASL refuses it (\"All-whitespace username\") and the mail is deferred"
+		fd.Message = "the value of " + saslEntry(e) + " has an empty user name before the ':': SASL refuses it (\"All-whitespace username\") and the mail is deferred"
 		fd.Hint = "write `" + e.Key + " username:password`"
 		return fd, true
 	case pass == "":
-		fd.Message = "the password of " + entry + " is empty (nothing after the ':'): the smarthost will reject the login"
+		fd.Message = "the password of " + saslEntry(e) + " is empty (nothing after the ':'): the smarthost will reject the login"
 		fd.Hint = "write `" + e.Key + " username:password`"
 		return fd, true
 	}
@@ -112,14 +111,14 @@ func saslValueProblem(f *lint.File, e *pf.TableEntry) (fd lint.Finding, ok bool)
 	}
 	if len(parts) > 0 {
 		fd.Severity = lint.SeverityWarning
-		fd.Message = "in the value of " + entry + " " + strings.Join(parts, " and ") + ": quotes are not syntax in Postfix tables, so the quotes will be sent as part of the " + what
+		fd.Message = "in the value of " + saslEntry(e) + " " + strings.Join(parts, " and ") + ": quotes are not syntax in Postfix tables, so the quotes will be sent as part of the " + what
 		fd.Hint = "remove the quotes: `" + e.Key + " username:password` (then run postmap)"
 		fd.Fix = &lint.Fix{Description: "remove the quote characters", Edits: saslDedupEdits(edits)}
 		return fd, true
 	}
 	if strings.TrimLeft(pass, " \t") != pass || strings.TrimRight(user, " \t") != user {
 		fd.Severity = lint.SeverityWarning
-		fd.Message = "whitespace around the ':' in the value of " + entry + " is sent as part of the user name or password"
+		fd.Message = "whitespace around the ':' in the value of " + saslEntry(e) + " is sent as part of the user name or password"
 		fd.Hint = "write `" + e.Key + " username:password` without spaces around the ':'"
 		return fd, true
 	}
@@ -150,3 +149,6 @@ func saslDedupEdits(es []lint.TextEdit) []lint.TextEdit {
 	}
 	return out
 }
+
+// saslEntry names an entry in messages by its key (never its value).
+func saslEntry(e *pf.TableEntry) string { return "entry `" + e.Key + "`" }

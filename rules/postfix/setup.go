@@ -28,6 +28,7 @@ type Setup struct {
 
 	files    []*lint.File
 	expanded map[string]expansion
+	expandMu sync.Mutex
 	memoMu   sync.Mutex
 	memo     map[string]any
 }
@@ -141,10 +142,15 @@ func (s *Setup) expand(raw string) (string, []string) {
 	if !strings.Contains(raw, "$") {
 		return raw, nil
 	}
-	if r, ok := s.expanded[raw]; ok {
+	s.expandMu.Lock()
+	r, ok := s.expanded[raw]
+	s.expandMu.Unlock()
+	if ok {
 		return r.value, r.undefined
 	}
 	v, undef := pf.Expand(raw, s.lookup, maxExpandDepth)
+	s.expandMu.Lock()
+	defer s.expandMu.Unlock()
 	if s.expanded == nil {
 		s.expanded = map[string]expansion{}
 	}
