@@ -311,6 +311,9 @@ type Ref struct {
 // in conditional operands (postconf's "scan" mode). Parts after a syntax
 // error that ends mac_parse() (an unclosed ${ or a bare $) are not seen.
 func Refs(s string) []Ref {
+	if strings.IndexByte(s, '$') < 0 {
+		return nil // no expansion without '$'; most values are plain
+	}
 	e, _ := ParseExpr(s)
 	var out []Ref
 	var walk func(e *Expr, cond bool)
@@ -363,6 +366,9 @@ func Expand(s string, lookup func(name string) (string, bool), maxDepth int) (st
 // in s or in an expanded value, too deep nesting, or a result too large.
 // Postfix treats these as fatal ("macro processing error").
 func ExpandErr(s string, lookup func(name string) (string, bool), maxDepth int) (string, []string, error) {
+	if strings.IndexByte(s, '$') < 0 {
+		return s, nil, nil
+	}
 	if maxDepth <= 0 {
 		maxDepth = defaultExpandDepth
 	}

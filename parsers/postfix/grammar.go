@@ -29,12 +29,17 @@ import (
 
 // ---- Layer 1: physical lines ----
 
-var lineLexer = lexer.MustSimple([]lexer.SimpleRule{
+// lineLexerRules are the layer-1 token rules; lineLexer implements them by
+// hand for speed (lines_lexer.go) and a test checks it against this
+// regexp lexer.
+var lineLexerRules = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Blank", Pattern: `[ \t\v\f\r]*\n|[ \t\v\f\r]+$`},
 	{Name: "Comment", Pattern: `[ \t\v\f\r]*#[^\n]*\n?`},
 	{Name: "Cont", Pattern: `[ \t\v\f\r][^\n]*\n?`},
 	{Name: "Start", Pattern: `[^\n]+\n?`},
 })
+
+var lineLexer lexer.Definition = lineLexerDef{}
 
 // lineFileAST is a whole file: comments and blank lines, then the text a
 // leading continuation line drags along (dropped by Postfix), then the

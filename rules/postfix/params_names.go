@@ -117,9 +117,11 @@ func buildNames(s *Setup) *paramNames {
 		// Defaults of parameters left alone may name obsolete parameters
 		// for backwards compatibility (virtual_alias_maps = $virtual_maps):
 		// setting those is not "unused".
-		for name, def := range paramDefaults {
-			if strings.IndexByte(def, '$') >= 0 && s.Main.Lookup(name) == nil {
-				paramRefs(def, mark(n.mainRefs))
+		for name, refs := range defaultRefs {
+			if s.Main.Lookup(name) == nil {
+				for _, r := range refs {
+					n.mainRefs[r] = true
+				}
 			}
 		}
 		for _, it := range splitList(s.Get("smtpd_restriction_classes").Expanded) {

@@ -30,7 +30,7 @@ type Setup struct {
 	expanded map[string]expansion
 	expandMu sync.Mutex
 	memoMu   sync.Mutex
-	memo     map[string]any
+	memo     map[string]*memoEntry
 }
 
 // Memo returns the value build computes for key, computing it once per
@@ -39,22 +39,23 @@ type Setup struct {
 // with a million entries.
 func (s *Setup) Memo(key string, build func() any) any {
 	s.memoMu.Lock()
-	if v, ok := s.memo[key]; ok {
-		s.memoMu.Unlock()
-		return v
+	e, ok := s.memo[key]
+	if !ok {
+		if s.memo == nil {
+			s.memo = map[string]*memoEntry{}
+		}
+		e = &memoEntry{}
+		s.memo[key] = e
 	}
 	s.memoMu.Unlock()
-	v := build()
-	s.memoMu.Lock()
-	defer s.memoMu.Unlock()
-	if old, ok := s.memo[key]; ok {
-		return old
-	}
-	if s.memo == nil {
-		s.memo = map[string]any{}
-	}
-	s.memo[key] = v
-	return v
+	// Rules run concurrently: the first caller builds, the others wait.
+	e.once.Do(func() { e.v = build() })
+	return e.v
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
 }
 
 // MTA implements lint.Unit.

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	pf "github.com/smarthost-lint/smarthost-lint/parsers/postfix"
 )
 
 func main() {
@@ -64,6 +66,20 @@ func main() {
 	fmt.Fprintf(&b, "// paramDefaults maps every parameter postconf -d knows to its default value.\nvar paramDefaults = map[string]string{\n")
 	for _, n := range names {
 		fmt.Fprintf(&b, "\t%q: %q,\n", n, defaults[n])
+	}
+	fmt.Fprintf(&b, "}\n\n// defaultRefs lists the parameters each default value references with $name,\n// precomputed so that a run does not parse hundreds of defaults.\nvar defaultRefs = map[string][]string{\n")
+	for _, n := range names {
+		var refs []string
+		seen := map[string]bool{}
+		for _, r := range pf.Refs(defaults[n]) {
+			if !seen[r.Name] {
+				seen[r.Name] = true
+				refs = append(refs, r.Name)
+			}
+		}
+		if len(refs) > 0 {
+			fmt.Fprintf(&b, "\t%q: %#v,\n", n, refs)
+		}
 	}
 	fmt.Fprintf(&b, "}\n\n// serviceParamSuffixes are the per-service parameter names, without the\n// leading \"<service>_\", that Postfix derives for every master.cf service.\nvar serviceParamSuffixes = map[string]bool{\n")
 	var sfx []string

@@ -1,0 +1,70 @@
+package postfix
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// lexAll returns (symbol name, value, offset, line) for every token.
+func lexAll(t testing.TB, def lexer.Definition, src string) []string {
+	t.Helper()
+	names := map[lexer.TokenType]string{}
+	for n, tt := range def.Symbols() {
+		names[tt] = n
+	}
+	lx, err := def.(lexer.StringDefinition).LexString("f", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for {
+		tok, err := lx.Next()
+		if err != nil {
+			return append(out, "error: "+err.Error())
+		}
+		out = append(out, names[tok.Type]+"|"+tok.Value+"|"+strconv.Itoa(tok.Pos.Offset)+"|"+strconv.Itoa(tok.Pos.Line))
+		if tok.Type == lexer.EOF {
+			return out
+		}
+	}
+}
+
+func checkLineLexer(t testing.TB, src string) {
+	t.Helper()
+	got := lexAll(t, lineLexer, src)
+	want := lexAll(t, lineLexerRules, src)
+	if len(got) != len(want) {
+		t.Fatalf("%q: %d tokens, regexp lexer %d\n got  %q\n want %q", src, len(got), len(want), got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%q: token %d = %q, regexp lexer %q", src, i, got[i], want[i])
+		}
+	}
+}
+
+func TestLineLexerMatchesRegexpRules(t *testing.T) {
+	for _, src := range []string{
+		"", "\n", "a", "a\n", " \n", "  ", " x", "#c", "  #c\n", "a = b\n  c\n#x\n\n d\n", "\r\n", "\tx\r\n", "\v\f\n", "x\x00y\n",
+		"relayhost = [h]:587 # c\n", "\n\n\n", "a\n \n", "   # \n",
+	} {
+		checkLineLexer(t, src)
+	}
+	files, _ := filepath.Glob("../../testdata/postfix/parser/*")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err == nil {
+			checkLineLexer(t, string(b))
+		}
+	}
+}
+
+func FuzzLineLexer(f *testing.F) {
+	f.Add("a = b\n c\n# x\n\n")
+	f.Add(" \t\r\n#\n")
+	f.Fuzz(func(t *testing.T, src string) { checkLineLexer(t, src) })
+}
