@@ -154,7 +154,7 @@ func (p *exprParser) text(lo, hi int) *Expr {
 		e.Parts = append(e.Parts, p.invalid(lo, hi, "expression too complex"))
 		return e
 	}
-	ast, err := macroParser.ParseString("", p.src[lo:hi])
+	ast, err := macroParser().ParseString("", p.src[lo:hi])
 	if err != nil || ast == nil {
 		e.Parts = append(e.Parts, p.invalid(lo, hi, fmt.Sprintf("internal error: %v", err)))
 		return e
@@ -211,7 +211,7 @@ func (p *exprParser) payload(lo, hi, partLo, partHi int, form RefForm) *ExprPart
 	if !p.spend(hi - lo) {
 		return p.invalid(partLo, partHi, "expression too complex")
 	}
-	ast, err := payloadParser.ParseString("", text)
+	ast, err := payloadParser().ParseString("", text)
 	if err != nil || ast == nil {
 		return p.invalid(partLo, partHi, fmt.Sprintf("internal error: %v", err))
 	}

@@ -135,7 +135,7 @@ func (ls *lineSet) logicalText(l *logicalLine) *Line {
 // splitLines runs the layer-1 grammar over src.
 func splitLines(filename, src string) *lineSet {
 	ls := &lineSet{src: src, idx: newLineIndex(filename, src)}
-	ast, err := lineParser.ParseString(filename, src)
+	ast, err := lineParser().ParseString(filename, src)
 	if err != nil || ast == nil {
 		// Cannot happen: every byte string is a sequence of lines.
 		ls.problems = append(ls.problems, &Problem{Pos: ls.pos(0), EndPos: ls.pos(len(src)), Fatal: true,

@@ -98,7 +98,7 @@ func parseService(ls *lineSet, l *logicalLine) (*Service, []*Problem) {
 		problem(0, len(text), true, fmt.Sprintf("{} nested more than %d levels deep: %s", masterMaxNesting, quoted))
 		return nil, probs
 	}
-	ast, err := masterParser.ParseString("", text)
+	ast, err := masterParser().ParseString("", text)
 	if err != nil || ast == nil {
 		problem(0, len(text), true, fmt.Sprintf("internal error: %v", err))
 		return nil, probs

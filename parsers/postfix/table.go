@@ -86,7 +86,7 @@ func grammarEntry(t *Table, ls *lineSet, l *logicalLine) {
 	if nul != nil {
 		t.Problems = append(t.Problems, nul)
 	}
-	ast, err := tableKeyParser.ParseString("", text)
+	ast, err := tableKeyParser().ParseString("", text)
 	if err != nil || ast == nil {
 		whole(fmt.Sprintf("internal error: %v", err))
 		return

@@ -68,3 +68,25 @@ func FuzzLineLexer(f *testing.F) {
 	f.Add(" \t\r\n#\n")
 	f.Fuzz(func(t *testing.T, src string) { checkLineLexer(t, src) })
 }
+
+func checkSplitAssignment(t testing.TB, s string) {
+	t.Helper()
+	if got, want := splitAssignmentFast(s), splitAssignment(s); got != want {
+		t.Fatalf("splitAssignmentFast(%q) = %+v, grammar says %+v", s, got, want)
+	}
+}
+
+func TestSplitAssignmentFast(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "=", " = x", "a", "a ", "a=", "a =", "a = ", "a=b", "a = b ", "a  =  b c \t", "a b = c", "a=b=c",
+		"relayhost = [h]:587 # c", "a =\n x", "\ta = b", "a\v=\fb\r", "=x", "a x", "é = ü",
+	} {
+		checkSplitAssignment(t, s)
+	}
+}
+
+func FuzzSplitAssignment(f *testing.F) {
+	f.Add("relayhost = [smtp.example.com]:587")
+	f.Add(" a =\tb \r")
+	f.Fuzz(func(t *testing.T, s string) { checkSplitAssignment(t, s) })
+}
