@@ -1,9 +1,11 @@
 package postfix
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -89,4 +91,58 @@ func FuzzSplitAssignment(f *testing.F) {
 	f.Add("relayhost = [smtp.example.com]:587")
 	f.Add(" a =\tb \r")
 	f.Fuzz(func(t *testing.T, s string) { checkSplitAssignment(t, s) })
+}
+
+// flattenLines renders the parts of a lineFileAST that splitLines reads.
+func flattenLines(a *lineFileAST) string {
+	var b strings.Builder
+	tails := func(ts []*tailLineAST) {
+		for _, t := range ts {
+			if t.Cont != nil {
+				fmt.Fprintf(&b, "  cont %d %q\n", t.Pos.Offset, *t.Cont)
+			} else {
+				fmt.Fprintf(&b, "  aux %d %q\n", t.Pos.Offset, *t.Aux)
+			}
+		}
+	}
+	for _, h := range a.Head {
+		fmt.Fprintf(&b, "head %d %q\n", h.Pos.Offset, h.Text)
+	}
+	if d := a.Dropped; d != nil {
+		fmt.Fprintf(&b, "dropped %d %q\n", d.Pos.Offset, d.First)
+		tails(d.Tail)
+	}
+	for _, g := range a.Groups {
+		fmt.Fprintf(&b, "group %d %q\n", g.Pos.Offset, g.First)
+		tails(g.Tail)
+	}
+	return b.String()
+}
+
+func checkLineFile(t testing.TB, src string) {
+	t.Helper()
+	want, err := lineParser().ParseString("f", src)
+	if err != nil {
+		t.Fatalf("grammar: %v", err)
+	}
+	if got := flattenLines(lineFileFast("f", src)); got != flattenLines(want) {
+		t.Fatalf("%q:\nfast:\n%s\ngrammar:\n%s", src, got, flattenLines(want))
+	}
+}
+
+func TestLineFileFast(t *testing.T) {
+	for _, src := range []string{"", "\n", "# c\n\n a\nb = 1\n  c\n# d\n\n  e\nf\n", " first\n# x\nsecond = 1", "x\n\n\n \n"} {
+		checkLineFile(t, src)
+	}
+	files, _ := filepath.Glob("../../testdata/postfix/parser/*")
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil {
+			checkLineFile(t, string(b))
+		}
+	}
+}
+
+func FuzzLineFile(f *testing.F) {
+	f.Add("# c\n\n a\nb = 1\n  c\n")
+	f.Fuzz(func(t *testing.T, src string) { checkLineFile(t, src) })
 }

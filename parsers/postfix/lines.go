@@ -132,16 +132,10 @@ func (ls *lineSet) logicalText(l *logicalLine) *Line {
 	return &Line{Pos: ls.pos(l.start()), EndPos: ls.pos(l.end(ls.src)), Text: strings.TrimRight(l.text, "\r")}
 }
 
-// splitLines runs the layer-1 grammar over src.
+// splitLines reads src as layer-1 lines (the grammar, via lineFileFast).
 func splitLines(filename, src string) *lineSet {
 	ls := &lineSet{src: src, idx: newLineIndex(filename, src)}
-	ast, err := lineParser().ParseString(filename, src)
-	if err != nil || ast == nil {
-		// Cannot happen: every byte string is a sequence of lines.
-		ls.problems = append(ls.problems, &Problem{Pos: ls.pos(0), EndPos: ls.pos(len(src)), Fatal: true,
-			Msg: fmt.Sprintf("internal error: cannot split into lines: %v", err)})
-		return ls
-	}
+	ast := lineFileFast(filename, src)
 	var (
 		pending []*Comment // comments waiting for their Next line
 		parts   []span
@@ -184,6 +178,42 @@ func splitLines(filename, src string) *lineSet {
 		ls.groups = append(ls.groups, newLogical(src, parts, false))
 	}
 	return ls
+}
+
+// lineFileFast builds the lineFileAST that lineParser (the layer-1
+// grammar) builds, straight from the tokens: the grammar's reflection cost
+// more than everything else in linting a commented main.cf. The grammar
+// stays the definition; TestLineFileFast and FuzzLineFile compare the two.
+func lineFileFast(filename, src string) *lineFileAST {
+	lx := &lineLex{src: src, pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
+	ast := &lineFileAST{}
+	var tail *[]*tailLineAST
+	for {
+		tok, _ := lx.Next()
+		switch tok.Type {
+		case lexer.EOF:
+			return ast
+		case tokBlank, tokComment:
+			v := tok.Value
+			if tail == nil {
+				ast.Head = append(ast.Head, &auxLineAST{Pos: tok.Pos, Text: v})
+			} else {
+				*tail = append(*tail, &tailLineAST{Pos: tok.Pos, Aux: &v})
+			}
+		case tokCont:
+			v := tok.Value
+			if tail == nil {
+				ast.Dropped = &droppedGroupAST{Pos: tok.Pos, First: v}
+				tail = &ast.Dropped.Tail
+			} else {
+				*tail = append(*tail, &tailLineAST{Pos: tok.Pos, Cont: &v})
+			}
+		case tokStart:
+			g := &groupAST{Pos: tok.Pos, First: tok.Value}
+			ast.Groups = append(ast.Groups, g)
+			tail = &g.Tail
+		}
+	}
 }
 
 // physical returns the span of the line token tok at offset off.
