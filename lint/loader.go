@@ -33,6 +33,10 @@ func NewLoader(fsys FileSystem, root string, noFollow bool, maxSize int64) *Load
 	return &Loader{fs: RootedFS{FS: fsys, Root: root}, noFollow: noFollow, maxSize: maxSize, files: map[string]*File{}}
 }
 
+// Root returns the --root directory ("" when absolute paths are read as
+// they are).
+func (l *Loader) Root() string { return l.fs.Root }
+
 // Follow reports whether referenced files should be read (false with --no-follow).
 func (l *Loader) Follow() bool { return !l.noFollow }
 

@@ -58,7 +58,7 @@ func (Frontend) Detect(path string, head []byte) lint.Kind {
 
 // Load implements lint.Frontend.
 func (fe Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
-	s := &Setup{}
+	s := &Setup{Root: l.Root()}
 	switch f.Kind {
 	case lint.KindPostfixMaster:
 		// A master.cf means little without its main.cf: load the pair.
@@ -82,7 +82,7 @@ func (fe Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
 		m := &MapRef{Source: f, Table: t, Path: f.Path, SourceInfo: f.Info}
 		if passwordFileName(f.Path) {
 			m.Param = "smtp_sasl_password_maps"
-			f.Secrets = tableSecrets{t}
+			f.Secrets = tableSecrets{f.Src}
 		}
 		s.Standalone = m
 		return s
@@ -124,7 +124,17 @@ func (s *Setup) loadMain(l *lint.Loader, f, master *lint.File) {
 		fd.Severity = lint.SeverityError
 		fd.Message = p.Msg
 		if strings.Contains(p.Msg, "missing '='") {
-			// PF026 is the specific rule for this fatal error.
+			// PF026 is the specific rule for this fatal error. A password
+			// parameter written without '=' still holds its credentials:
+			// mask everything after the name.
+			line := f.Src[p.Pos.Offset:max(p.EndPos.Offset, p.Pos.Offset)]
+			if name, _, ok := bytes.Cut(bytes.TrimLeft(line, " \t"), []byte(" ")); ok && passwordParams[string(name)] {
+				at := bytes.Index(line, name) + len(name)
+				for at < len(line) && (line[at] == ' ' || line[at] == '\t') {
+					at++
+				}
+				f.AddSecret(p.Pos.Offset+at, p.EndPos.Offset)
+			}
 			continue
 		}
 		if !p.Fatal {

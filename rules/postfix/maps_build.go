@@ -337,11 +337,16 @@ func nearestMapType(t string) string {
 }
 
 // setupRoot returns the directory under which the unit's absolute paths
-// were resolved (--root), so that files the model did not stat can be
-// checked. The model does not record it, so it is recovered from a table
-// source the loader read (its disk path is root + path), or from a
-// main.cf at <root>/etc/postfix/main.cf. ok is false when neither tells.
+// resolve, so that files the model did not stat can be checked: --root
+// when given; otherwise the machine's own root when the configuration
+// evidently lives there (a table source was read at its path, or main.cf
+// is <root>/etc/postfix/main.cf). ok is false for a main.cf linted away
+// from its machine (a copy in a repository): its absolute paths name
+// files elsewhere, and their absence says nothing.
 func setupRoot(s *Setup) (root string, ok bool) {
+	if s.Root != "" {
+		return s.Root, true
+	}
 	for _, m := range s.Maps {
 		if m.Source == nil || m.Source.DiskPath == "" {
 			continue

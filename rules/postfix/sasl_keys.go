@@ -148,7 +148,6 @@ func (m credModel) keyVerdicts(st lint.Settings) []keyFinding {
 			out = append(out, keyFinding{"PF008", lint.SeverityError, fd})
 		}
 	}
-	out = append(out, m.emptyRelayhostVerdict(rs)...)
 	return out
 }
 
@@ -180,43 +179,6 @@ func credPortOr(d Dest) string {
 		return d.Port
 	}
 	return "587"
-}
-
-// emptyRelayhostVerdict is PF011's advisory for the seed's "only some
-// domains" setup: relayhost empty, sender-dependent relayhosts and sender
-// keys. Everything else — other senders and every bounce — is delivered
-// directly to the recipients' MX hosts, without the smarthost and without
-// credentials.
-func (m credModel) emptyRelayhostVerdict(rs []credRoute) []keyFinding {
-	def := m.defaultTransport()
-	if !m.smtpClient(def) || !m.saslEnabled(def) || !m.senderAuth(def) {
-		return nil
-	}
-	for _, r := range rs {
-		if r.Via == "relayhost" || r.Via == "default_transport" || r.Via == "transport_maps" && r.Key == "*" {
-			return nil
-		}
-	}
-	sdr := m.get("", "sender_dependent_relayhost_maps")
-	if strings.TrimSpace(sdr.Expanded) == "" {
-		return nil
-	}
-	nullKey := strings.TrimSpace(m.get("", "empty_address_relayhost_maps_lookup_key").Expanded)
-	for _, r := range rs {
-		if r.Via == "sender_dependent_relayhost_maps" && strings.EqualFold(r.Key, nullKey) {
-			return nil // bounces have a relay of their own
-		}
-	}
-	c := m.credentials(def)
-	if !c.Known || len(c.Sender) == 0 {
-		return nil
-	}
-	f, start, end := sdr.Span()
-	fd := f.At(start, end)
-	fd.Message = "relayhost is empty: senders not listed in sender_dependent_relayhost_maps and all bounces (null sender) are delivered directly to the recipients' MX hosts, without the smarthost and without credentials (the sender keys " +
-		credKeyRefList(c.Sender) + " cover only listed senders)"
-	fd.Hint = "fine if only some domains should use the smarthost; otherwise set relayhost = [smarthost]:587 with a default credentials entry"
-	return []keyFinding{{"PF011", lint.SeverityInfo, fd}}
 }
 
 func reportKeyVerdicts(p *lint.Pass) {

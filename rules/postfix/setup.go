@@ -1,9 +1,9 @@
 package postfix
 
 import (
+	"bytes"
 	"iter"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -25,6 +25,9 @@ type Setup struct {
 	Maps []*MapRef
 	// Standalone is the table of a map linted on its own (no main.cf).
 	Standalone *MapRef
+
+	// Root is the --root the unit was loaded under ("" for none).
+	Root string
 
 	files    []*lint.File
 	expanded map[string]expansion
@@ -428,7 +431,7 @@ func (s *Setup) loadMaps(l *lint.Loader) {
 			s.attachTable(l, f)
 			m.Table, _ = f.Parsed.(*pf.Table)
 			if passwordParams[param] && m.Table != nil {
-				f.Secrets = tableSecrets{m.Table}
+				f.Secrets = tableSecrets{f.Src}
 			}
 			s.addFile(f)
 		}
@@ -451,12 +454,26 @@ func (s *Setup) loadMaps(l *lint.Loader) {
 			}
 		}
 	}
-	// Inline credentials in main.cf (static:user:pass, inline:{k=user:pass})
-	// are secrets too.
+	// Credentials written into main.cf or master.cf are secrets too:
+	// static:user:pass, inline:{key=user:pass}, and anything in a password
+	// parameter that is not a table file (a "user:pass" typed where the
+	// table belongs). Over-masking a non-path table name is harmless.
 	for _, m := range s.Maps {
-		if passwordParams[m.Param] && (m.Type == "static" || m.Type == "inline") && m.In != nil {
-			if m.End > m.Start {
-				m.In.AddSecret(m.Start+len(m.Spec)-len(m.Path), m.End)
+		if !passwordParams[m.Param] || m.In == nil || m.End <= m.Start {
+			continue
+		}
+		exact := m.End-m.Start == len(m.Spec)
+		switch {
+		case m.Type == "static" || m.Type == "inline":
+			start := m.Start
+			if exact {
+				start = m.End - len(m.Path)
+			}
+			m.In.AddSecret(start, m.End)
+			m.In.HoldsCredentials = true
+		case !filepath.IsAbs(m.Path):
+			m.In.AddSecret(m.Start, m.End)
+			if m.Type == "" || !knownMapType(m.Type) {
 				m.In.HoldsCredentials = true
 			}
 		}
@@ -482,25 +499,68 @@ func (s *Setup) addFile(f *lint.File) {
 	s.files = append(s.files, f)
 }
 
-// tableSecrets masks the password half (after the first ':') of every
-// value of a credentials table, or the whole value when it has no ':'.
-type tableSecrets struct{ t *pf.Table }
+// tableSecrets masks the passwords of a credentials table line by line,
+// from the source text rather than the parsed entries, so that lines the
+// parser dropped (an indented first entry, a key without a value) are
+// masked too: on an entry line, everything after the first ':' of the
+// value (the whole value when it has no ':'); on an indented line, which
+// continues a value or is dropped, everything.
+type tableSecrets struct{ src []byte }
 
 func (ts tableSecrets) SecretsIn(lo, hi int) []lint.Span {
-	es := ts.t.Entries
-	i := sort.Search(len(es), func(i int) bool { return es[i].ValueEnd > lo })
+	src := ts.src
+	lo = max(0, min(lo, len(src)))
+	start := bytes.LastIndexByte(src[:lo], '\n') + 1
 	var out []lint.Span
-	for ; i < len(es) && es[i].ValueOffset < hi; i++ {
-		e := &es[i]
-		start := e.ValueOffset
-		if c := strings.IndexByte(e.Value, ':'); c >= 0 {
-			start += c + 1
+	for pos := start; pos < len(src) && pos < hi; {
+		end := bytes.IndexByte(src[pos:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += pos
 		}
-		if e.ValueEnd > start {
-			out = append(out, lint.Span{Start: start, End: e.ValueEnd})
+		if sp, ok := lineSecret(src, pos, end); ok && sp.End > lo && sp.Start < hi {
+			out = append(out, sp)
 		}
+		pos = end + 1
 	}
 	return out
+}
+
+// lineSecret returns the secret part of one line of a credentials table.
+func lineSecret(src []byte, pos, end int) (lint.Span, bool) {
+	for end > pos && (src[end-1] == '\r' || src[end-1] == ' ' || src[end-1] == '\t') {
+		end--
+	}
+	i := pos
+	for i < end && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i == end || src[i] == '#' {
+		return lint.Span{}, false
+	}
+	if i > pos {
+		return lint.Span{Start: i, End: end}, true
+	}
+	// The key: a "quoted key" may hold whitespace.
+	if src[i] == '"' {
+		if q := bytes.IndexByte(src[i+1:end], '"'); q >= 0 {
+			i += q + 2
+		}
+	}
+	for i < end && src[i] != ' ' && src[i] != '\t' {
+		i++
+	}
+	for i < end && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if c := bytes.IndexByte(src[i:end], ':'); c >= 0 {
+		i += c + 1
+	}
+	if i >= end {
+		return lint.Span{}, false
+	}
+	return lint.Span{Start: i, End: end}, true
 }
 
 // commentsOf converts parser comments to the engine's suppression view.
