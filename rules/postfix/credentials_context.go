@@ -329,6 +329,12 @@ func (c *credIndex) nearMisses(d Dest) []credKey {
 		want[k] = true
 	}
 	for _, r := range c.byHost(pf.FoldKey(d.Host)) {
+		// For an unbracketed destination a bare host key may still match:
+		// it is the name Postfix connects to when the host has no MX
+		// record. That depends on DNS (a warning), not a wrong form.
+		if !d.Bracketed && !strings.ContainsAny(r.Entry.Key, "[]:") {
+			continue
+		}
 		if !want[pf.FoldKey(r.Entry.Key)] {
 			out = append(out, r)
 		}

@@ -40,6 +40,7 @@ func TestCredentialSeverities(t *testing.T) {
 	}{
 		{"PF008", "bad-seed-per-username", []lint.Severity{lint.SeverityWarning}},
 		{"PF008", "bad-unbracketed-mx-dependent", []lint.Severity{lint.SeverityWarning}},
+		{"PF008", "bad-unbracketed-bare-host-key", []lint.Severity{lint.SeverityWarning}},
 		{"PF008", "bad-bracketed-key-without-port", []lint.Severity{lint.SeverityError}},
 		{"PF008", "bad-name-for-ip", []lint.Severity{lint.SeverityError}},
 		{"PF011", "bad-seed-own-users", []lint.Severity{lint.SeverityWarning}},
