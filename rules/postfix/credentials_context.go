@@ -59,26 +59,21 @@ func (m credModel) smtpClient(service string) bool {
 	return !credNonSMTP[service]
 }
 
-// routes lists the smarthost destinations with the service that delivers
-// to each, skipping destinations handed to non-SMTP transports and
-// destinations with syntax problems (PF003 reports those).
+// routes lists the smarthost destinations with each smtp(8) service that
+// delivers to them, from the routing model shared with the routing rules,
+// skipping destinations with syntax problems (PF003, PF021 and PF025
+// report those).
 func (m credModel) routes() []credRoute {
-	def := m.defaultTransport()
 	var out []credRoute
-	for _, d := range m.s.Destinations() {
-		svc := d.Transport
-		switch d.Via {
-		case "relayhost", "sender_dependent_relayhost_maps":
-			svc = def
-		case "transport_maps":
-			if svc == "" { // ":nexthop": the address class's default transport
-				svc = def
-			}
-		}
-		if d.Problem != "" || !m.smtpClient(svc) {
+	for _, r := range routing(m.s).Routes {
+		if r.Problem != "" || r.Owner != "" {
 			continue
 		}
-		out = append(out, credRoute{DestRef: d, Service: svc})
+		for _, svc := range r.Services {
+			if m.smtpClient(svc) {
+				out = append(out, credRoute{DestRef: r.DestRef, Service: svc})
+			}
+		}
 	}
 	return out
 }
