@@ -190,6 +190,10 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
+// detectHead is how much of a file with an unknown name is read to
+// detect its kind from content.
+const detectHead = 64 << 10
+
 func walk(opts *Options, l *Loader, dir string) ([]candidate, []Skipped, error) {
 	var cands []candidate
 	var skipped []Skipped
@@ -218,14 +222,28 @@ func walk(opts *Options, l *Loader, dir string) ([]candidate, []Skipped, error) 
 			skipped = append(skipped, Skipped{p, "not a regular file"})
 			return nil
 		}
-		f, err := l.open(p, p, "")
+		// Detect from the name, then from the first bytes, before reading
+		// a whole file: a walked /etc holds many large files that are not
+		// mail configuration.
+		kind, fe := opts.Registry.Detect(p, nil)
+		if fe == nil {
+			head, err := l.fs.FS.ReadFile(p, detectHead)
+			if errors.Is(err, ErrTooLarge) {
+				skipped = append(skipped, Skipped{p, "not a mail-server configuration file (name unknown, larger than 64 KiB)"})
+				return nil
+			}
+			if err != nil {
+				skipped = append(skipped, Skipped{p, unwrapPathErr(err).Error()})
+				return nil
+			}
+			if kind, fe = opts.Registry.Detect(p, head); fe == nil {
+				skipped = append(skipped, Skipped{p, "not a mail-server configuration file"})
+				return nil
+			}
+		}
+		f, err := l.open(p, p, kind)
 		if err != nil {
 			skipped = append(skipped, Skipped{p, unwrapPathErr(err).Error()})
-			return nil
-		}
-		kind, fe := opts.Registry.Detect(p, f.Src)
-		if fe == nil {
-			skipped = append(skipped, Skipped{p, "not a mail-server configuration file"})
 			return nil
 		}
 		f.Kind = kind
