@@ -96,7 +96,7 @@ func main() {
 		old := time.Now().Add(-time.Minute)
 		os.Chtimes(filepath.Join(d, "main.cf"), old, old)
 		os.Chtimes(filepath.Join(d, "master.cf"), old, old)
-		l := measure(*runs, nil, bin, "-q", "--fail-level", "none", "--no-follow", filepath.Join(d, "main.cf"))
+		l := measure(*runs, nil, bin, "-q", "--fail-level", "none", filepath.Join(d, "main.cf"))
 		pc := measure(*runs, nil, postconf, "-c", d, "-n")
 		r := report(filepath.Base(filepath.Dir(m)), l, "postconf -n", pc)
 		worst = max(worst, r)

@@ -146,3 +146,32 @@ func FuzzLineFile(f *testing.F) {
 	f.Add("# c\n\n a\nb = 1\n  c\n")
 	f.Fuzz(func(t *testing.T, src string) { checkLineFile(t, src) })
 }
+
+func checkMasterWords(t testing.TB, text string) {
+	t.Helper()
+	if braceDepth(text) > masterMaxNesting {
+		return // parseService refuses these before splitting
+	}
+	want, err := masterWordsGrammar(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := masterWordsFast(text)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("masterWordsFast(%q) = %v, grammar %v", text, got, want)
+	}
+}
+
+func TestMasterWordsFast(t *testing.T) {
+	for _, s := range []string{
+		"", "  ", "smtp inet n - y - - smtpd", "a {b c} d", "x -o { a = b } y", "}a{", "{unclosed group", "a}b {c {d} e} f",
+		"\tsubmission inet n - y - - smtpd -o smtpd_tls_security_level=encrypt", "{}", "a\r\nb",
+	} {
+		checkMasterWords(t, s)
+	}
+}
+
+func FuzzMasterWords(f *testing.F) {
+	f.Add("smtp unix - - y - - smtp -o { a = b c }")
+	f.Fuzz(func(t *testing.T, s string) { checkMasterWords(t, s) })
+}

@@ -231,8 +231,27 @@ func (n *paramNames) suggestions(name string) []string {
 		limit = 3
 	}
 	best, out := limit+1, []string(nil)
+	// A cheap lower bound first: each edit changes the letter counts of
+	// the two names by at most two, so half the count difference bounds
+	// the distance from below. It spares the quadratic distance for
+	// almost every one of the thousand known names.
+	var bag [256]int
+	for i := 0; i < len(lname); i++ {
+		bag[lname[i]]++
+	}
 	consider := func(cand string) {
 		if d := len(cand) - len(lname); d > best || -d > best {
+			return
+		}
+		counts := bag
+		for i := 0; i < len(cand); i++ {
+			counts[cand[i]]--
+		}
+		diff := 0
+		for _, c := range counts {
+			diff += max(c, -c)
+		}
+		if (diff+1)/2 > best {
 			return
 		}
 		d := editDistance(lname, cand, best)
