@@ -202,7 +202,7 @@ func override(ls *lineSet, l *logicalLine, service string, optLo int, v masterWo
 		o.Braced = true
 	}
 	inner := v.text[lo:hi]
-	a := splitAssignment(inner)
+	a := splitAssignmentFast(inner)
 	if !a.ok {
 		problem(optLo, v.hi, false, fmt.Sprintf("invalid \"-o %s\" option value: %s (postconf ignores it; the %s service will not start)",
 			v.text, a.msg, service))

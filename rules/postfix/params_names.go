@@ -100,13 +100,12 @@ func buildNames(s *Setup) *paramNames {
 			addService(svc[0], svc[1])
 		}
 	}
-	mark := func(set map[string]bool) func(string, int, int, bool) {
-		return func(name string, _, _ int, _ bool) { set[name] = true }
-	}
 	if s.Main != nil {
 		for _, p := range s.Main.Params() {
-			paramRefs(p.Value, mark(n.mainRefs))
-			paramRefs(p.Value, mark(n.mainOnlyRefs))
+			paramRefs(p.Value, func(name string, _, _ int, _ bool) {
+				n.mainRefs[name] = true
+				n.mainOnlyRefs[name] = true
+			})
 			for _, it := range splitList(p.Value) {
 				typ, name, _ := parseSpec(it.Text)
 				if legacyDBMSTypes[typ] && name != "" && !strings.Contains(name, "/") {
@@ -133,8 +132,10 @@ func buildNames(s *Setup) *paramNames {
 		for _, svc := range s.Master.Services {
 			local := map[string]bool{}
 			for _, o := range svc.Overrides {
-				paramRefs(o.Value, mark(local))
-				paramRefs(o.Value, mark(n.mainRefs))
+				paramRefs(o.Value, func(name string, _, _ int, _ bool) {
+					local[name] = true
+					n.mainRefs[name] = true
+				})
 				if o.Name == "smtpd_restriction_classes" {
 					for _, it := range splitList(o.Value) {
 						local[it.Text] = true
