@@ -186,9 +186,11 @@ func checkPF001(p *lint.Pass) {
 func checkPF002(p *lint.Pass) {
 	s, routes := routeLinted(p, false)
 	want := p.Settings.Port
-	wantName := strconv.Itoa(want)
+	// The expected port: the submission port of the documented setup, or
+	// whatever --port / the configuration file says.
+	wantName := "the expected port " + strconv.Itoa(want)
 	if want == 587 {
-		wantName = "587 (submission)"
+		wantName = "the submission port 587"
 	}
 	seen := map[routeSpan]bool{}
 	for _, r := range routes {
@@ -217,7 +219,7 @@ func checkPF002(p *lint.Pass) {
 			fixed = r.Raw[:len(r.Raw)-len(r.Port)] + strconv.Itoa(want)
 		}
 		if r.Port == "" {
-			fd.Message = routeDescribe(r) + " " + strconv.Quote(r.Raw) + " has no port, so Postfix connects to port 25 (smtp), the MTA relay port, not the submission port " + wantName + " of the documented setup"
+			fd.Message = routeDescribe(r) + " " + strconv.Quote(r.Raw) + " has no port, so Postfix connects to port 25 (smtp), the MTA relay port, not " + wantName
 			// A transport or sender-dependent transport nexthop is often a
 			// deliberate relay on port 25: a warning unless it is the
 			// --smarthost host.
@@ -226,7 +228,7 @@ func checkPF002(p *lint.Pass) {
 			}
 		} else {
 			fd.Severity = lint.SeverityWarning
-			fd.Message = routeDescribe(r) + " " + strconv.Quote(r.Raw) + " uses port " + strconv.Itoa(r.PortNum) + ", not the submission port " + wantName
+			fd.Message = routeDescribe(r) + " " + strconv.Quote(r.Raw) + " uses port " + strconv.Itoa(r.PortNum) + ", not " + wantName
 			switch r.PortNum {
 			case 25:
 				fd.Message += ": port 25 is for MTA-to-MTA relay (RFC 6409)"
