@@ -118,6 +118,70 @@ func TestPostfixEndToEnd(t *testing.T) {
 			},
 		},
 		{
+			name: "PF004 port 465 without wrapper mode never delivers", rule: "PF004", fires: true,
+			main: strings.Replace(base, ":587", ":465", 1) + "smtp_tls_security_level = encrypt\n", passwd: "[smtp.example.com]:465 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if delivered {
+					t.Errorf("want no delivery (client and server wait for each other), got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF004 port 465 with wrapper mode delivers", rule: "PF004", fires: false,
+			main: strings.Replace(base, ":587", ":465", 1) + "smtp_tls_security_level = encrypt\nsmtp_tls_wrappermode = yes\n", passwd: "[smtp.example.com]:465 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if !delivered || !anyAuth(s) {
+					t.Errorf("want authenticated delivery over implicit TLS, got delivered=%v %+v", delivered, s)
+				}
+			},
+		},
+		{
+			name: "PF020 indented line is swallowed: SASL stays off", rule: "PF020", fires: true,
+			main:   "relayhost = [smtp.example.com]:587\n  smtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:DIR/sasl_passwd\nsmtp_sasl_security_options = noanonymous\nsmtp_tls_security_level = encrypt\n",
+			passwd: "[smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if anyAuth(s) {
+					t.Errorf("want no AUTH, got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF035 indented table builds empty: no AUTH", rule: "PF035", fires: true,
+			main: base + "smtp_tls_security_level = encrypt\n", passwd: "  [smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if !delivered || anyAuth(s) {
+					t.Errorf("want delivery without AUTH, got delivered=%v %+v", delivered, s)
+				}
+			},
+		},
+		{
+			name: "PF009 sender key ignored while sender-dependent auth is off", rule: "PF009", fires: true,
+			main: base + "smtp_tls_security_level = encrypt\n", passwd: "@oracle.test user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if anyAuth(s) {
+					t.Errorf("want no AUTH, got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF009 sender key used with sender-dependent auth on", rule: "PF009", fires: false,
+			main: base + "smtp_tls_security_level = encrypt\nsmtp_sender_dependent_authentication = yes\n", passwd: "@oracle.test user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if !anyAuth(s) {
+					t.Errorf("want AUTH with the sender key, got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF029 proxy: on a root-only table defers", rule: "PF029", fires: true,
+			main: strings.Replace(base, "hash:DIR", "proxy:hash:DIR", 1) + "smtp_tls_security_level = encrypt\n", passwd: "[smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if delivered {
+					t.Errorf("want deferral (proxymap cannot open the table), got %+v", s)
+				}
+			},
+		},
+		{
 			name: "PF012 quote is sent as part of the password", rule: "PF012", fires: true,
 			main: base + "smtp_tls_security_level = encrypt\n", passwd: "[smtp.example.com]:587 user@example.com:secret\"\n", sinkArgs: "--log-password",
 			check: func(t *testing.T, delivered bool, s []sinkSession) {
@@ -148,6 +212,19 @@ func TestPostfixEndToEnd(t *testing.T) {
 				write(t, filepath.Join(dir, "transport"), tc.transport, 0o644)
 			}
 
+			// Deliver first: the harness builds the .db files the lint
+			// then sees, as postmap would on the machine.
+			cmd := exec.Command("bash", script, dir)
+			cmd.Env = append(os.Environ(), "SINK_ARGS="+tc.sinkArgs)
+			out, err := cmd.CombinedOutput()
+			delivered := err == nil
+			var sessions []sinkSession
+			for _, line := range strings.Split(string(out), "\n") {
+				var s sinkSession
+				if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &s) == nil {
+					sessions = append(sessions, s)
+				}
+			}
 			res, err := lint.Run(lint.Options{Registry: reg}, []string{filepath.Join(dir, "main.cf")})
 			if err != nil {
 				t.Fatal(err)
@@ -160,17 +237,6 @@ func TestPostfixEndToEnd(t *testing.T) {
 				t.Errorf("%s fired = %v, want %v: %s", tc.rule, fired, tc.fires, dump(res.Findings))
 			}
 
-			cmd := exec.Command("bash", script, dir)
-			cmd.Env = append(os.Environ(), "SINK_ARGS="+tc.sinkArgs)
-			out, err := cmd.CombinedOutput()
-			delivered := err == nil
-			var sessions []sinkSession
-			for _, line := range strings.Split(string(out), "\n") {
-				var s sinkSession
-				if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &s) == nil {
-					sessions = append(sessions, s)
-				}
-			}
 			tc.check(t, delivered, sessions)
 			if t.Failed() {
 				t.Logf("postfix-e2e.sh output:\n%s", out)
