@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFilePositions(t *testing.T) {
@@ -173,5 +174,16 @@ func TestSuppressions(t *testing.T) {
 	}
 	if n != len(fs) {
 		t.Errorf("--no-inline-ignore kept %d of %d findings", n, len(fs))
+	}
+}
+
+func TestShorten(t *testing.T) {
+	long := strings.Repeat("é", 2000)
+	got := shorten(long)
+	if len(got) > maxTextLen+10 || !utf8.ValidString(got) || !strings.Contains(got, " … ") {
+		t.Errorf("shorten: %d bytes, valid=%v", len(got), utf8.ValidString(got))
+	}
+	if shorten("short") != "short" {
+		t.Error("short text changed")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configure one run of the linter. The zero value of each field is
@@ -363,6 +364,7 @@ func postprocess(opts *Options, files []*File, fs []Finding) []Finding {
 		if sev, ok := opts.Severities[f.Rule]; ok {
 			f.Severity = sev
 		}
+		f.Message, f.Hint = shorten(f.Message), shorten(f.Hint)
 		final = append(final, f)
 	}
 	final = dedupe(final)
@@ -427,4 +429,24 @@ func dedupe(fs []Finding) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// maxTextLen caps messages and hints: rules quote values from the config,
+// and a 2 MB relayhost must not become a 2 MB message.
+const maxTextLen = 1000
+
+// shorten cuts the middle out of an overlong text, on UTF-8 boundaries.
+func shorten(s string) string {
+	if len(s) <= maxTextLen {
+		return s
+	}
+	head, tail := maxTextLen/2, maxTextLen/4
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	cut := len(s) - tail
+	for cut < len(s) && !utf8.RuneStart(s[cut]) {
+		cut++
+	}
+	return s[:head] + " … " + s[cut:]
 }
