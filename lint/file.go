@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unsafe"
 )
 
 // Kind names a type of input file (SPEC §2).
@@ -56,11 +57,13 @@ type Comment struct {
 
 // File is one input file with everything the engine needs to report on it.
 type File struct {
-	Path     string    // path as shown to the user
-	DiskPath string    // path actually read (after --root); "" for stdin
-	Kind     Kind      // detected or forced kind
-	Src      []byte    // contents
-	Info     *FileInfo // mode, owner, mtime; nil for stdin and in-memory input
+	Path     string // path as shown to the user
+	DiskPath string // path actually read (after --root); "" for stdin
+	Kind     Kind   // detected or forced kind
+	// Src is the contents. It is never modified once the file is read:
+	// Text aliases it, and parsers keep substrings of it.
+	Src  []byte
+	Info *FileInfo // mode, owner, mtime; nil for stdin and in-memory input
 	// Secrets marks byte ranges that must never be printed.
 	Secrets SecretIndex
 	// Comments are the file's comments, used for inline suppressions.
@@ -73,6 +76,15 @@ type File struct {
 
 	lines     []int // offsets of line starts, built lazily
 	linesOnce sync.Once
+}
+
+// Text returns Src as a string without copying it. Src is immutable (see
+// File), so the string is too; a million-entry table is not held twice.
+func (f *File) Text() string {
+	if len(f.Src) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(f.Src), len(f.Src))
 }
 
 // NewFile returns a File for src shown as path.

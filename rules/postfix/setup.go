@@ -485,7 +485,7 @@ func (s *Setup) attachTable(l *lint.Loader, f *lint.File) {
 	if f.Parsed != nil {
 		return
 	}
-	t, _ := pf.ParseTable(f.Path, f.Src)
+	t, _ := pf.ParseTableString(f.Path, f.Text())
 	f.Parsed = t
 	f.Comments = commentsOf(t.Comments)
 }
