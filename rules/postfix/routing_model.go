@@ -205,7 +205,7 @@ func buildRouting(s *Setup) *routeModel {
 	}
 	// relayhost, default_transport and relay_transport come from the model.
 	lastVia := ""
-	for _, d := range s.Destinations() {
+	for _, d := range s.mainCFDestinations() {
 		var services []string
 		switch d.Via {
 		case "relayhost":

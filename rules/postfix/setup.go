@@ -309,10 +309,23 @@ type DestRef struct {
 	Map        *MapRef // the table, for table entries
 }
 
-// Destinations lists the explicit nexthops mail is relayed to: every
-// relayhost item, transport and default/relay transport nexthops, and
-// sender-dependent relayhost values.
+// Destinations lists every explicit nexthop mail is relayed to, from the
+// routing model: relayhost items, default/relay transport nexthops,
+// transport_maps and sender-dependent nexthops. Library callers use it to
+// answer "where does mail go"; rules use the routing model itself.
 func (s *Setup) Destinations() []DestRef {
+	routes := routing(s).Routes
+	out := make([]DestRef, len(routes))
+	for i, r := range routes {
+		out[i] = r.DestRef
+	}
+	return out
+}
+
+// mainCFDestinations lists the nexthops written in main.cf itself: the
+// relayhost items and the default_transport/relay_transport nexthops. The
+// routing model adds the table routes.
+func (s *Setup) mainCFDestinations() []DestRef {
 	var out []DestRef
 	if s.Main == nil {
 		return out
@@ -339,42 +352,6 @@ func (s *Setup) Destinations() []DestRef {
 			d := DestRef{Dest: ParseDest(it.Text), Via: name, Transport: tr, In: s.MainFile}
 			d.Start, d.End = valueRange(v, item{it.Text, len(tr) + 1 + it.Off})
 			out = append(out, d)
-		}
-	}
-	for _, via := range []string{"transport_maps", "sender_dependent_default_transport_maps"} {
-		for _, m := range s.MapsOf("", via) {
-			if m.Table == nil {
-				continue
-			}
-			for i := range m.Table.Entries {
-				e := &m.Table.Entries[i]
-				tr, next, ok := strings.Cut(e.Value, ":")
-				// "d [h]:587" has no transport: the result is split at the
-				// first ':' into transport "[h]" (PF017 reports it).
-				if !ok || next == "" || nonSMTPTransports[tr] || strings.HasPrefix(tr, "[") {
-					continue
-				}
-				for _, it := range splitList(next) {
-					off := e.ValueOffset + len(tr) + 1 + it.Off
-					out = append(out, DestRef{Dest: ParseDest(it.Text), Via: via, Key: e.Key, Transport: tr,
-						In: m.Source, Start: off, End: off + len(it.Text), Map: m})
-				}
-			}
-		}
-	}
-	for _, m := range s.MapsOf("", "sender_dependent_relayhost_maps") {
-		if m.Table == nil {
-			continue
-		}
-		for i := range m.Table.Entries {
-			e := &m.Table.Entries[i]
-			if e.Value == "" || strings.EqualFold(e.Value, "DUNNO") {
-				continue
-			}
-			for _, it := range splitList(e.Value) {
-				out = append(out, DestRef{Dest: ParseDest(it.Text), Via: "sender_dependent_relayhost_maps", Key: e.Key,
-					In: m.Source, Start: e.ValueOffset + it.Off, End: e.ValueOffset + it.Off + len(it.Text), Map: m})
-			}
 		}
 	}
 	return out
