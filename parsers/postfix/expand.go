@@ -3,6 +3,7 @@ package postfix
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -121,6 +122,50 @@ func ParseExpr(s string) (*Expr, error) {
 	return e, nil
 }
 
+// exprCache shares parsed expressions between Expand and Refs calls: a
+// lint asks for the references and the expansion of the same values, and
+// of the same defaults, many times, and the grammar is the costly part.
+// The cached ASTs never leave this package (ParseExpr returns a fresh one),
+// so nobody can modify a shared one. Bounded: long values and entries past
+// exprCacheMax are parsed every time.
+var exprCache struct {
+	sync.Mutex
+	m map[string]exprResult
+}
+
+type exprResult struct {
+	e   *Expr
+	err error
+}
+
+const (
+	exprCacheMax    = 4096
+	exprCacheMaxLen = 4096
+)
+
+// parseExprShared is ParseExpr through exprCache; the result is read-only.
+func parseExprShared(s string) (*Expr, error) {
+	if len(s) > exprCacheMaxLen {
+		return ParseExpr(s)
+	}
+	exprCache.Lock()
+	r, ok := exprCache.m[s]
+	exprCache.Unlock()
+	if ok {
+		return r.e, r.err
+	}
+	e, err := ParseExpr(s)
+	exprCache.Lock()
+	if exprCache.m == nil {
+		exprCache.m = map[string]exprResult{}
+	}
+	if len(exprCache.m) < exprCacheMax {
+		exprCache.m[s] = exprResult{e, err}
+	}
+	exprCache.Unlock()
+	return e, err
+}
+
 func nestingDepth(s string) int {
 	d, maxd := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -149,6 +194,11 @@ func (p *exprParser) invalid(lo, hi int, msg string) *ExprPart {
 
 // text parses src[lo:hi] as mac_parse() does.
 func (p *exprParser) text(lo, hi int) *Expr {
+	if !exprGrammarOnly {
+		if e, ok := p.textSimple(lo, hi); ok {
+			return e
+		}
+	}
 	e := &Expr{Pos: p.pos(lo), EndPos: p.pos(hi)}
 	if !p.spend(hi - lo) {
 		e.Parts = append(e.Parts, p.invalid(lo, hi, "expression too complex"))
@@ -199,6 +249,78 @@ func (p *exprParser) text(lo, hi int) *Expr {
 		}
 	}
 	return e
+}
+
+// exprGrammarOnly disables textSimple, so tests can compare the two.
+var exprGrammarOnly = false
+
+func isNameChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
+// textSimple builds, by hand, the Expr that text builds with the macro and
+// payload grammars, for the values almost every main.cf holds: literal
+// text, "$$", "$name", "${name}" and "$(name)" with plain names. Anything
+// else (operands, relations, nesting, errors) is left to the grammars (ok
+// false). Participle's reflection made each expansion cost a third of a
+// millisecond; TestExprFastPath and FuzzExprFastPath hold both paths to
+// the same trees.
+func (p *exprParser) textSimple(lo, hi int) (*Expr, bool) {
+	work := p.work
+	if !p.spend(hi - lo) {
+		p.work = work
+		return nil, false
+	}
+	e := &Expr{Pos: p.pos(lo), EndPos: p.pos(hi)}
+	s := p.src
+	for i := lo; i < hi; {
+		if s[i] != '$' {
+			j := i
+			for j < hi && s[j] != '$' {
+				j++
+			}
+			e.Parts = append(e.Parts, &ExprPart{Pos: p.pos(i), EndPos: p.pos(j), Kind: PartText, Text: s[i:j]})
+			i = j
+			continue
+		}
+		if i+1 >= hi {
+			p.work = work
+			return nil, false
+		}
+		switch c := s[i+1]; {
+		case c == '$':
+			e.Parts = append(e.Parts, &ExprPart{Pos: p.pos(i), EndPos: p.pos(i + 2), Kind: PartDollar, Text: "$"})
+			i += 2
+		case isNameChar(c):
+			j := i + 1
+			for j < hi && isNameChar(s[j]) {
+				j++
+			}
+			e.Parts = append(e.Parts, &ExprPart{Pos: p.pos(i), EndPos: p.pos(j), Kind: PartRef, Form: FormBare,
+				Name: s[i+1 : j], NamePos: p.pos(i + 1), NameEnd: p.pos(j)})
+			i = j
+		case c == '{' || c == '(':
+			closing, form := byte('}'), FormBraces
+			if c == '(' {
+				closing, form = ')', FormParens
+			}
+			j := i + 2
+			for j < hi && isNameChar(s[j]) {
+				j++
+			}
+			if j == i+2 || j >= hi || s[j] != closing || !p.spend(j-i-2) {
+				p.work = work
+				return nil, false
+			}
+			e.Parts = append(e.Parts, &ExprPart{Pos: p.pos(i), EndPos: p.pos(j + 1), Kind: PartRef, Form: form,
+				Name: s[i+2 : j], NamePos: p.pos(i + 2), NameEnd: p.pos(j)})
+			i = j + 1
+		default:
+			p.work = work
+			return nil, false
+		}
+	}
+	return e, true
 }
 
 // relOps are the relational operators of mac_expand.c.
@@ -314,7 +436,7 @@ func Refs(s string) []Ref {
 	if strings.IndexByte(s, '$') < 0 {
 		return nil // no expansion without '$'; most values are plain
 	}
-	e, _ := ParseExpr(s)
+	e, _ := parseExprShared(s)
 	var out []Ref
 	var walk func(e *Expr, cond bool)
 	walk = func(e *Expr, cond bool) {
@@ -393,7 +515,7 @@ func (x *expander) parse(s string) *Expr {
 	if e, ok := x.parsed[s]; ok {
 		return e
 	}
-	e, _ := ParseExpr(s)
+	e, _ := parseExprShared(s)
 	x.parsed[s] = e
 	return e
 }

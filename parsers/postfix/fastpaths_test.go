@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -174,4 +175,41 @@ func TestMasterWordsFast(t *testing.T) {
 func FuzzMasterWords(f *testing.F) {
 	f.Add("smtp unix - - y - - smtp -o { a = b c }")
 	f.Fuzz(func(t *testing.T, s string) { checkMasterWords(t, s) })
+}
+
+func checkExprFastPath(t testing.TB, s string) {
+	t.Helper()
+	fast, ferr := ParseExpr(s)
+	exprGrammarOnly = true
+	slow, serr := ParseExpr(s)
+	exprGrammarOnly = false
+	if !reflect.DeepEqual(fast, slow) || fmt.Sprint(ferr) != fmt.Sprint(serr) {
+		t.Fatalf("ParseExpr(%q): fast path and grammar differ\nfast %s (%v)\ngrammar %s (%v)", s, dumpExpr(fast), ferr, dumpExpr(slow), serr)
+	}
+}
+
+func dumpExpr(e *Expr) string {
+	if e == nil {
+		return "<nil>"
+	}
+	var b strings.Builder
+	for _, p := range e.Parts {
+		fmt.Fprintf(&b, "[%d %d-%d %q %q form=%d name@%d-%d]", p.Kind, p.Pos.Offset, p.EndPos.Offset, p.Text, p.Name, p.Form, p.NamePos.Offset, p.NameEnd.Offset)
+	}
+	return b.String()
+}
+
+func TestExprFastPath(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", "$a", "$a$b", "x $myhostname y", "${a}", "$(a)", "$$", "$$a", "a$$", "${config_directory}/sasl_passwd",
+		"$", "a $", "${", "${}", "$()", "${a", "${a?b}", "${a:b}", "${ a }", "$-", "{x} (y) $a}", "${a}}", "$(a))", "$a.b",
+		"hash:${config_directory}/x, $y", "é$a", "${{a} == {b}?x}", "\n$a\n${b}",
+	} {
+		checkExprFastPath(t, s)
+	}
+}
+
+func FuzzExprFastPath(f *testing.F) {
+	f.Add("hash:${config_directory}/x, $y $$ $(z)")
+	f.Fuzz(func(t *testing.T, s string) { checkExprFastPath(t, s) })
 }
