@@ -39,7 +39,10 @@ func TestPostfixEndToEnd(t *testing.T) {
 		main, passwd string
 		transport    string
 		sinkArgs     string
-		check        func(t *testing.T, delivered bool, s []sinkSession)
+		// logWant is text Postfix's log (or the harness) must show: the
+		// reason the message gives, not just any failure.
+		logWant string
+		check   func(t *testing.T, delivered bool, s []sinkSession)
 	}{
 		{
 			name: "PF008 key [h] never matches [h]:587", rule: "PF008", fires: true,
@@ -78,7 +81,7 @@ func TestPostfixEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "PF017 transport entry without transport defers", rule: "PF017", fires: true,
+			name: "PF017 transport entry without transport defers", logWant: "mail transport unavailable", rule: "PF017", fires: true,
 			main: base + "smtp_tls_security_level = encrypt\ntransport_maps = hash:DIR/transport\n", passwd: "[smtp.example.com]:587 user@example.com:secret\n",
 			transport: "remote.example.net [smtp.example.com]:587\n",
 			check: func(t *testing.T, delivered bool, s []sinkSession) {
@@ -98,7 +101,7 @@ func TestPostfixEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "PF024 boolean true is fatal in the daemon", rule: "PF024", fires: true,
+			name: "PF024 boolean true is fatal in the daemon", logWant: "fatal: bad boolean configuration: smtp_sasl_auth_enable = true", rule: "PF024", fires: true,
 			main:   strings.Replace(base, "smtp_sasl_auth_enable = yes", "smtp_sasl_auth_enable = true", 1) + "smtp_tls_security_level = encrypt\n",
 			passwd: "[smtp.example.com]:587 user@example.com:secret\n",
 			check: func(t *testing.T, delivered bool, s []sinkSession) {
@@ -108,7 +111,7 @@ func TestPostfixEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "PF006 SASL without a password table is fatal", rule: "PF006", fires: true,
+			name: "PF006 SASL without a password table is fatal", logWant: "fatal: specify a password table", rule: "PF006", fires: true,
 			main:   "relayhost = [smtp.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_tls_security_level = encrypt\n",
 			passwd: "",
 			check: func(t *testing.T, delivered bool, s []sinkSession) {
@@ -118,7 +121,7 @@ func TestPostfixEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "PF004 port 465 without wrapper mode never delivers", rule: "PF004", fires: true,
+			name: "PF004 port 465 without wrapper mode never delivers", logWant: "timed out", rule: "PF004", fires: true,
 			main: strings.Replace(base, ":587", ":465", 1) + "smtp_tls_security_level = encrypt\n", passwd: "[smtp.example.com]:465 user@example.com:secret\n",
 			check: func(t *testing.T, delivered bool, s []sinkSession) {
 				if delivered {
@@ -173,11 +176,50 @@ func TestPostfixEndToEnd(t *testing.T) {
 			},
 		},
 		{
-			name: "PF029 proxy: on a root-only table defers", rule: "PF029", fires: true,
+			name: "PF029 proxy: on a root-only table defers", logWant: "Permission denied", rule: "PF029", fires: true,
 			main: strings.Replace(base, "hash:DIR", "proxy:hash:DIR", 1) + "smtp_tls_security_level = encrypt\n", passwd: "[smtp.example.com]:587 user@example.com:secret\n",
 			check: func(t *testing.T, delivered bool, s []sinkSession) {
 				if delivered {
 					t.Errorf("want deferral (proxymap cannot open the table), got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF003 transport prefix in relayhost is fatal", logWant: "fatal: valid hostname or network address required", rule: "PF003", fires: true,
+			main:   strings.Replace(base, "relayhost = [smtp.example.com]:587", "relayhost = smtp:[smtp.example.com]:587", 1) + "smtp_tls_security_level = encrypt\n",
+			passwd: "[smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if delivered {
+					t.Errorf("want no delivery, got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF025 quoted relayhost is fatal", logWant: "fatal: valid hostname or network address required in server description: \"", rule: "PF025", fires: true,
+			main:   strings.Replace(base, "relayhost = [smtp.example.com]:587", `relayhost = "[smtp.example.com]:587"`, 1) + "smtp_tls_security_level = encrypt\n",
+			passwd: "[smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if delivered {
+					t.Errorf("want no delivery, got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF019 table without type is fatal", logWant: "expecting \"type:name\" form", rule: "PF019", fires: true,
+			main:   strings.Replace(base, "hash:DIR/sasl_passwd", "DIR/sasl_passwd", 1) + "smtp_tls_security_level = encrypt\n",
+			passwd: "[smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if delivered {
+					t.Errorf("want no delivery (expecting \"type:name\" form), got %+v", s)
+				}
+			},
+		},
+		{
+			name: "PF026 line without = stops Postfix", logWant: "postfix start failed", rule: "PF026", fires: true,
+			main: base + "smtp_tls_security_level encrypt\n", passwd: "[smtp.example.com]:587 user@example.com:secret\n",
+			check: func(t *testing.T, delivered bool, s []sinkSession) {
+				if delivered {
+					t.Errorf("want no delivery (missing '='), got %+v", s)
 				}
 			},
 		},
@@ -238,6 +280,9 @@ func TestPostfixEndToEnd(t *testing.T) {
 			}
 
 			tc.check(t, delivered, sessions)
+			if tc.logWant != "" && !strings.Contains(string(out), tc.logWant) {
+				t.Errorf("Postfix did not say %q", tc.logWant)
+			}
 			if t.Failed() {
 				t.Logf("postfix-e2e.sh output:\n%s", out)
 			}
