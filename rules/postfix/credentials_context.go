@@ -1,7 +1,6 @@
 package postfix
 
 import (
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,21 +41,13 @@ func (m credModel) defaultTransport() string {
 	return tr
 }
 
-// credNonSMTP are Postfix's stock transports that are not smtp(8) clients;
-// used when master.cf does not say.
-var credNonSMTP = map[string]bool{
-	"local": true, "virtual": true, "error": true, "discard": true, "retry": true,
-	"lmtp": true, "pipe": true, "bounce": true, "defer": true,
-}
-
-// smtpClient reports whether the service is an smtp(8) client, whose
-// smtp_* parameters apply. A service master.cf does not define is assumed
-// to be one (PF017 reports the missing service).
+// smtpClient reports whether the service runs smtp(8), whose smtp_sasl_*
+// parameters the credential rules judge. It reads master.cf (or, without
+// one, the stock services) the way the routing model does; a service
+// nobody defines is assumed to be one (PF017 reports it).
 func (m credModel) smtpClient(service string) bool {
-	if svc := m.s.Service(service); svc != nil {
-		return filepath.Base(svc.Command) == "smtp"
-	}
-	return !credNonSMTP[service]
+	cmd, ok := routeCommand(m.s, service)
+	return cmd == "smtp" || !ok
 }
 
 // routes lists the smarthost destinations with each smtp(8) service that

@@ -114,7 +114,7 @@ func ParseDest(s string) Dest {
 				d.PortNum = 0
 				for _, c := range d.Port {
 					if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-						d.Problem = "invalid port " + strconvQuote(d.Port)
+						d.Problem = "invalid port " + strconv.Quote(d.Port)
 						break
 					}
 				}
@@ -123,8 +123,6 @@ func ParseDest(s string) Dest {
 	}
 	return d
 }
-
-func strconvQuote(s string) string { return strconv.Quote(s) }
 
 // IsIP reports whether the host is a literal address.
 func (d Dest) IsIP() bool {

@@ -1,6 +1,7 @@
 package postfix
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -164,6 +165,9 @@ func routeMoveComment(f *lint.File, prm *pf.Param, hash int) *lint.Fix {
 	if start < 0 || end > len(f.Src) || start >= end {
 		return nil
 	}
+	if f.ContainsSecret(start, end) {
+		return nil // never copy masked bytes into a fix
+	}
 	comment := string(f.Src[start:end])
 	if strings.ContainsAny(comment, "\r\n") {
 		return nil // the value goes on on a continuation line
@@ -173,7 +177,7 @@ func routeMoveComment(f *lint.File, prm *pf.Param, hash int) *lint.Fix {
 		cut--
 	}
 	nl := "\n"
-	if e := bytesIndexNL(f.Src, end); e > 0 && f.Src[e-1] == '\r' {
+	if e := bytes.IndexByte(f.Src[end:], '\n'); e > 0 && f.Src[end+e-1] == '\r' {
 		nl = "\r\n"
 	}
 	ls := routeLineStart(f.Src, prm.NamePos.Offset)
@@ -185,16 +189,6 @@ func routeMoveComment(f *lint.File, prm *pf.Param, hash int) *lint.Fix {
 			{Start: cut, End: end, NewText: ""},
 		},
 	}
-}
-
-// bytesIndexNL returns the offset of the first '\n' at or after off, or -1.
-func bytesIndexNL(src []byte, off int) int {
-	for i := off; i < len(src); i++ {
-		if src[i] == '\n' {
-			return i
-		}
-	}
-	return -1
 }
 
 // routeQuoted reports a value wrapped in one kind of quote with no other
