@@ -16,6 +16,16 @@ const (
 	KindPostfixMain   Kind = "postfix-main"
 	KindPostfixMaster Kind = "postfix-master"
 	KindPostfixMap    Kind = "postfix-map"
+
+	KindExim       Kind = "exim"        // exim.conf, exim4.conf.template, configure, included files
+	KindEximSplit  Kind = "exim-split"  // Debian /etc/exim4/conf.d/ and update-exim4.conf.conf
+	KindEximCpanel Kind = "exim-cpanel" // cPanel exim.conf.local (@SECTION@ markers), exim.conf.localopts
+
+	KindQmailSmtproutes Kind = "qmail-smtproutes"
+
+	KindSendmailMC       Kind = "sendmail-mc"
+	KindSendmailCF       Kind = "sendmail-cf"
+	KindSendmailAuthinfo Kind = "sendmail-authinfo"
 )
 
 // Span is a half-open byte range [Start, End) in a file.

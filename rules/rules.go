@@ -5,8 +5,11 @@ package rules
 
 import (
 	"github.com/smarthost-lint/smarthost-lint/lint"
+	"github.com/smarthost-lint/smarthost-lint/rules/exim"
 	"github.com/smarthost-lint/smarthost-lint/rules/gen"
 	"github.com/smarthost-lint/smarthost-lint/rules/postfix"
+	"github.com/smarthost-lint/smarthost-lint/rules/qmail"
+	"github.com/smarthost-lint/smarthost-lint/rules/sendmail"
 )
 
 // Default returns a registry with every frontend and rule.
@@ -16,5 +19,11 @@ func Default() *lint.Registry {
 	r.AddRules(gen.Rules...)
 	r.AddFrontend(postfix.Frontend{})
 	r.AddRules(postfix.Rules...)
+	r.AddFrontend(exim.Frontend{})
+	r.AddRules(exim.Rules...)
+	r.AddFrontend(qmail.Frontend{})
+	r.AddRules(qmail.Rules...)
+	r.AddFrontend(sendmail.Frontend{})
+	r.AddRules(sendmail.Rules...)
 	return r
 }

@@ -40,16 +40,16 @@ var encodingPolicies = map[lint.Kind]encodingPolicy{
 	lint.KindPostfixMap: {bom: lint.SeverityError, bomEffect: postfixMapBOM},
 	// [exp] Exim 4.96: fatal `found unexpected BOM (Byte Order Mark)`;
 	// CRLF is harmless (isspace) [src].
-	"exim":        {bom: lint.SeverityError, bomEffect: eximBOM},
-	"exim-split":  {bom: lint.SeverityError, bomEffect: eximBOM},
-	"exim-cpanel": {bom: lint.SeverityError, bomEffect: eximBOM},
+	lint.KindExim:       {bom: lint.SeverityError, bomEffect: eximBOM},
+	lint.KindEximSplit:  {bom: lint.SeverityError, bomEffect: eximBOM},
+	lint.KindEximCpanel: {bom: lint.SeverityError, bomEffect: eximBOM},
 	// [exp] m4 passes the mark into the .cf, where sendmail warns
 	// `unknown configuration line` and ignores that line.
-	"sendmail-mc": {bom: lint.SeverityWarning, bomEffect: func(*lint.File) (string, lint.Severity) {
+	lint.KindSendmailMC: {bom: lint.SeverityWarning, bomEffect: func(*lint.File) (string, lint.Severity) {
 		return "m4 copies it into the generated .cf, where sendmail ignores the first line as an unknown configuration line", 0
 	}},
 	// [exp] makemap keeps the \r at the end of every value.
-	"sendmail-authinfo": {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value, so each password ends in \\r"},
+	lint.KindSendmailAuthinfo: {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value, so each password ends in \\r"},
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -1,0 +1,26 @@
+package exim
+
+import "github.com/smarthost-lint/smarthost-lint/lint"
+
+// Name is the frontend name rules use in lint.Rule.MTA.
+const Name = "exim"
+
+// Frontend reads Exim configurations.
+type Frontend struct{}
+
+// Name implements lint.Frontend.
+func (Frontend) Name() string { return Name }
+
+// Kinds implements lint.Frontend.
+func (Frontend) Kinds() []lint.Kind {
+	return []lint.Kind{lint.KindExim, lint.KindEximSplit, lint.KindEximCpanel}
+}
+
+// IsRoot implements lint.Frontend.
+func (Frontend) IsRoot(k lint.Kind) bool { return k == lint.KindExim }
+
+// Detect implements lint.Frontend.
+func (Frontend) Detect(path string, head []byte) lint.Kind { return "" }
+
+// Load implements lint.Frontend.
+func (Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit { return nil }
