@@ -3,7 +3,9 @@
 //
 //	(a) linting a generated 1,000,000-entry sasl_passwd (about 76 MB)
 //	    against `postmap hash:` building it;
-//	(b) linting each corpus main.cf against `postconf -c DIR -n`.
+//	(b) linting each corpus main.cf against `postconf -c DIR -n`;
+//	(c) linting the ~3,300-line cPanel exim.conf of the corpus against
+//	    `exim -bV -C` on the same file.
 //
 // It reports median wall time over -n runs, the ratio, and peak RSS of each
 // process. Run it from the repository root after
@@ -20,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -32,6 +35,7 @@ func main() {
 	shared := flag.String("shared", "../shared", "shared directory (corpus)")
 	skipHuge := flag.Bool("skip-huge", false, "skip (a), the million-entry table")
 	oracles := flag.String("oracles", "/opt/mta-oracles/bin", "directory with the postconf and postmap wrappers")
+	eximBin := flag.String("exim", "/opt/mta-oracles/exim/usr/sbin/exim4", "the real exim binary")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -61,6 +65,7 @@ func main() {
 		huge(work, *runs, *entries, bin, postmap)
 	}
 	corpus(work, *runs, *shared, bin, postconf)
+	eximCpanel(work, *runs, *shared, bin, *eximBin)
 }
 
 // huge is (a): the million-entry credential table against postmap.
@@ -118,6 +123,68 @@ func corpus(work string, runs int, shared, bin, postconf string) {
 		worst = max(worst, r)
 	}
 	fmt.Printf("    worst ratio %.2f (target: < 1, faster than postconf)\n", worst)
+}
+
+// lightBuild neutralises the lines of a cPanel exim.conf that Debian's
+// exim4-daemon-light 4.96 (no Perl, no spam/SPF scanners, no dovecot
+// authenticator, GnuTLS) or a machine without cPanel's users rejects, so
+// that `exim -bV` reads as much of the file as it can. Each is a single
+// physical line outside any continuation.
+var lightBuild = []struct{ re, repl string }{
+	{`(?m)^(openssl_options|spamd_address|perl_startup|perl_at_start|system_filter_user|system_filter_group)\b`, "#$1"},
+	{`(?m)^(\s*)(spam\s*=|!?spf\s*=|server_socket|user = mailnull)`, "$1#$2"},
+	{`(?m)driver = dovecot$`, "driver = plaintext"},
+}
+
+// eximCpanel is (c): the corpus cPanel exim.conf against exim -bV. Exim
+// stops at its first error, so it is also run on a copy with the lines the
+// light build cannot read neutralised (see lightBuild); it reports how far
+// into the file each run got.
+func eximCpanel(work string, runs int, shared, bin, exim string) {
+	src := filepath.Join(shared, "corpus/exim/cpanel-exim-forwarding/exim.conf")
+	if _, err := os.Stat(exim); err != nil {
+		log.Fatalf("%s missing: run `sudo bash ../shared/oracles/setup.sh` first", exim)
+	}
+	b, err := os.ReadFile(src)
+	must(err)
+	fmt.Printf("\n(c) cPanel exim.conf (%d lines)\n", strings.Count(string(b), "\n"))
+	orig := filepath.Join(work, "exim.conf")
+	must(os.WriteFile(orig, b, 0o644))
+	light := string(b)
+	for _, n := range lightBuild {
+		light = regexp.MustCompile(n.re).ReplaceAllString(light, n.repl)
+	}
+	copyPath := filepath.Join(work, "exim-light.conf")
+	must(os.WriteFile(copyPath, []byte(light), 0o644))
+	for _, c := range []struct{ name, path string }{{"as stored", orig}, {"light-build copy", copyPath}} {
+		var ls, es []result
+		for range runs {
+			ls = append(ls, measure(1, nil, bin, "-q", "--fail-level", "none", "--no-follow", c.path))
+			es = append(es, measureAllowFail(exim, "-bV", "-C", c.path))
+		}
+		out, _ := exec.Command(exim, "-bV", "-C", c.path).CombinedOutput()
+		stop := "reads the whole file"
+		if m := regexp.MustCompile(`error in line (\d+)`).FindSubmatch(out); m != nil {
+			stop = "stops at line " + string(m[1])
+		}
+		fmt.Printf("    %s: exim -bV %s\n", c.name, stop)
+		report("smarthost-lint", median(ls), "exim -bV", median(es))
+	}
+	fmt.Printf("    target: smarthost-lint <= exim -bV (ratio <= 1)\n")
+}
+
+// measureAllowFail is measure for a command whose non-zero exit is part
+// of the measurement (exim -bV rejecting a config).
+func measureAllowFail(name string, args ...string) result {
+	cmd := exec.Command(name, args...)
+	start := time.Now()
+	_ = cmd.Run()
+	wall := time.Since(start)
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	return result{wall, rss}
 }
 
 type result struct {
