@@ -295,6 +295,8 @@ func run(opts *Options, l *Loader, cands []candidate, skipped []Skipped) *Result
 	res := &Result{Skipped: skipped}
 	seen := map[*File]bool{}
 	findings := slices.Clone(l.findings)
+	multi, inactive := multipleMTAs(opts, l, units)
+	findings = append(findings, multi...)
 	for _, u := range units {
 		for _, f := range u.Files() {
 			if !seen[f] {
@@ -305,6 +307,9 @@ func run(opts *Options, l *Loader, cands []candidate, skipped []Skipped) *Result
 		findings = append(findings, runRules(opts, l, u, now())...)
 	}
 	res.Findings = postprocess(opts, res.Files, findings)
+	if opts.Enabled(RuleMultipleMTAs) {
+		downgradeInactive(res.Findings, inactive)
+	}
 	return res
 }
 

@@ -145,6 +145,7 @@ func applySuppressions(files []*File, fs []Finding, known func(string) bool, ena
 
 // EngineRules are the rules the engine reports itself (no Check function).
 var EngineRules = []*Rule{
+	{ID: RuleMultipleMTAs, Severity: SeverityInfo, Title: "more than one MTA is configured"},
 	{ID: RuleUnusedSuppression, Severity: SeverityInfo, Title: "inline suppression matches no finding"},
 	{ID: RuleMalformedSuppression, Severity: SeverityWarning, Title: "malformed inline suppression comment"},
 }

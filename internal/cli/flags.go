@@ -14,13 +14,10 @@ import (
 	"github.com/smarthost-lint/smarthost-lint/lint"
 )
 
-// Output formats. The ones in plannedFormats are part of SPEC §3 but not
-// built yet; they are rejected with a message saying so rather than as
-// unknown.
+// Output formats (SPEC §3) and colour modes.
 var (
-	formats        = []string{"text", "json"}
-	plannedFormats = []string{"sarif", "github", "checkstyle"}
-	colorModes     = []string{"auto", "always", "never"}
+	formats    = []string{"text", "json", "sarif", "github", "checkstyle"}
+	colorModes = []string{"auto", "always", "never"}
 )
 
 // flags are the command-line options of every mode. Subcommands ignore the
@@ -38,6 +35,7 @@ type flags struct {
 	port           int
 	diff           bool
 	fix            bool
+	unsafeFixes    bool
 	kind           string
 	stdinFilename  string
 	noFollow       bool
@@ -61,7 +59,7 @@ func parseFlags(args []string) (*flags, error) {
 	fs.SortFlags = false
 	fs.SetInterspersed(true)
 
-	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text or json (sarif, github, checkstyle: not yet available)")
+	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, github (Actions annotations) or checkstyle")
 	fs.StringVar(&f.color, "color", "auto", "colour text output: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.StringVar(&f.failLevel, "fail-level", "warning", "exit 1 when a finding is at or above `LEVEL`: error, warning, info or none")
 	fs.StringSliceVar(&f.enable, "enable", nil, "turn rules on, also those off in the configuration file (`ID,...`: comma-separated, repeatable)")
@@ -69,8 +67,9 @@ func parseFlags(args []string) (*flags, error) {
 	fs.StringVar(&f.config, "config", "", "configuration `FILE` (default: "+lint.ConfigFileName+" in the current directory or above, up to the repository root)")
 	fs.StringVar(&f.smarthost, "smarthost", "", "expected relay `HOST`; routing mail elsewhere is a finding")
 	fs.IntVar(&f.port, "port", 587, "expected relay port `N`")
-	fs.BoolVar(&f.diff, "diff", false, "print suggested fixes as a unified diff (not yet available)")
-	fs.BoolVar(&f.fix, "fix", false, "apply safe fixes (not yet available)")
+	fs.BoolVar(&f.diff, "diff", false, "print the safe fixes as a unified diff for git apply, and change nothing")
+	fs.BoolVar(&f.fix, "fix", false, "apply the safe fixes to the files, then lint them again")
+	fs.BoolVar(&f.unsafeFixes, "unsafe-fixes", false, "with --diff or --fix, include fixes that need review")
 	fs.StringVar(&f.kind, "type", "", "`KIND` of the inputs instead of detecting it (kinds are listed below)")
 	fs.StringVar(&f.stdinFilename, "stdin-filename", "", "`NAME` to show for standard input (PATH -) and to detect its kind from")
 	fs.BoolVar(&f.noFollow, "no-follow", false, "do not read files referenced by a configuration (maps, includes)")
@@ -92,10 +91,7 @@ func parseFlags(args []string) (*flags, error) {
 // validate checks the flag values that pflag cannot.
 func (f *flags) validate() error {
 	if !contains(formats, f.format) {
-		if contains(plannedFormats, f.format) {
-			return usagef("--format %s is not available yet (use text or json)", f.format)
-		}
-		return usagef("unknown --format %q (use text or json)", f.format)
+		return usagef("unknown --format %q (use %s)", f.format, strings.Join(formats, ", "))
 	}
 	if !contains(colorModes, f.color) {
 		return usagef("unknown --color %q (use auto, always or never)", f.color)
@@ -103,11 +99,11 @@ func (f *flags) validate() error {
 	if _, err := lint.ParseSeverity(f.failLevel); err != nil {
 		return usagef("--fail-level: %v", err)
 	}
-	if f.diff {
-		return usagef("--diff is not available yet")
+	if f.diff && f.fix {
+		return usagef("--diff and --fix exclude each other: --diff shows what --fix would write")
 	}
-	if f.fix {
-		return usagef("--fix is not available yet; no file was changed")
+	if f.unsafeFixes && !f.diff && !f.fix {
+		return usagef("--unsafe-fixes needs --diff or --fix")
 	}
 	if f.port < 1 || f.port > 65535 {
 		return usagef("--port %d is not a TCP port (1-65535)", f.port)

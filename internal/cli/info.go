@@ -15,6 +15,9 @@ func (c *command) rules(args []string) (int, error) {
 	if err := noArgs("rules", args); err != nil {
 		return exitUsage, err
 	}
+	if f := c.flags.format; f != "text" && f != "json" {
+		return exitUsage, usagef("rules --format: use text or json, not %s", f)
+	}
 	type ruleInfo struct {
 		ID       string `json:"id"`
 		Severity string `json:"severity"`

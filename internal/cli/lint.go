@@ -32,6 +32,9 @@ func (c *command) lint(paths []string) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
+	if stdin && f.fix {
+		return exitUsage, usagef("--fix cannot rewrite standard input; use --diff, or name the file")
+	}
 
 	var res *lint.Result
 	if stdin {
@@ -53,6 +56,18 @@ func (c *command) lint(paths []string) (int, error) {
 			return readError(err)
 		}
 	}
+	return c.finish(res, opts, paths, failLevel)
+}
+
+// finish prints a result: as a diff of its fixes (--diff), by writing its
+// fixes and linting paths again (--fix), or in the output format.
+func (c *command) finish(res *lint.Result, opts lint.Options, paths []string, failLevel lint.Severity) (int, error) {
+	switch {
+	case c.flags.diff:
+		return c.diff(res, failLevel)
+	case c.flags.fix:
+		return c.fix(res, opts, paths, failLevel)
+	}
 	return c.report(res, failLevel)
 }
 
@@ -68,6 +83,12 @@ func (c *command) report(res *lint.Result, failLevel lint.Severity) (int, error)
 	switch f.format {
 	case "json":
 		err = output.JSON(c.stdout, res)
+	case "sarif":
+		err = output.SARIF(c.stdout, res, c.sarifOptions())
+	case "github":
+		err = output.GitHub(c.stdout, res)
+	case "checkstyle":
+		err = output.Checkstyle(c.stdout, res)
 	default:
 		err = output.Text(c.stdout, res, output.TextOptions{Color: useColor(f.color, c.stdout), Quiet: f.quiet})
 	}

@@ -133,6 +133,12 @@ func render(t *testing.T, name string, res *lint.Result) []byte {
 		err = Text(&b, res, TextOptions{Quiet: true})
 	case "json":
 		err = JSON(&b, res)
+	case "sarif":
+		err = SARIF(&b, res, testSARIFOptions)
+	case "github":
+		err = GitHub(&b, res)
+	case "checkstyle":
+		err = Checkstyle(&b, res)
 	default:
 		t.Fatalf("unknown format %s", name)
 	}
@@ -176,6 +182,14 @@ func TestGolden(t *testing.T) {
 		{"clean.txt", "text", oneFile},
 		{"clean_quiet.txt", "text_quiet", oneFile},
 		{"clean.json", "json", oneFile},
+		{"findings.sarif", "sarif", fixture(t)},
+		{"empty.sarif", "sarif", empty},
+		{"clean.sarif", "sarif", oneFile},
+		{"findings.github", "github", fixture(t)},
+		{"empty.github", "github", empty},
+		{"findings.checkstyle.xml", "checkstyle", fixture(t)},
+		{"empty.checkstyle.xml", "checkstyle", empty},
+		{"clean.checkstyle.xml", "checkstyle", oneFile},
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {

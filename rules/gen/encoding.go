@@ -50,6 +50,22 @@ var encodingPolicies = map[lint.Kind]encodingPolicy{
 	}},
 	// [exp] makemap keeps the \r at the end of every value.
 	lint.KindSendmailAuthinfo: {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value, so each password ends in \\r"},
+	// qmail (not run; control.c control_readfile, RULES.md GEN009):
+	// only trailing spaces and tabs are stripped, so a \r stays in the
+	// relay host (QM001 reports each line), and a BOM becomes part of the
+	// first line: the first key, or a '#' comment that is no longer one.
+	lint.KindQmailSmtproutes: {bom: lint.SeverityError, bomEffect: func(f *lint.File) (string, lint.Severity) {
+		switch rest := f.Src[len(utf8BOM):]; {
+		case bytes.HasPrefix(rest, []byte("#")):
+			return "qmail reads it as part of the first line, so the comment there no longer has '#' as its first byte and is read as data (qmail was not run to confirm)", lint.SeverityWarning
+		case bytes.HasPrefix(rest, []byte(":")):
+			return "qmail reads it as part of the first line, so the default route gets the three bytes as its domain and no longer matches: mail not routed by other lines goes directly to MX hosts (qmail was not run to confirm)", 0
+		}
+		return "qmail reads it as part of the first line, so the first domain starts with three invisible bytes and never matches (qmail was not run to confirm)", 0
+	}, crlf: lint.SeverityWarning, crlfWhat: "qmail strips only trailing spaces and tabs, so every line keeps its carriage return, which ends up in the relay host or password (qmail was not run to confirm)"},
+	lint.Kind("qmail-authsenders"): {bom: lint.SeverityError, bomEffect: func(*lint.File) (string, lint.Severity) {
+		return "qmail reads it as part of the first line, so the first sender starts with three invisible bytes and never matches (qmail was not run to confirm)", 0
+	}, crlf: lint.SeverityWarning, crlfWhat: "qmail strips only trailing spaces and tabs, so every password keeps a trailing carriage return (qmail was not run to confirm)"},
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}

@@ -1,9 +1,22 @@
 package sendmail
 
-import "github.com/smarthost-lint/smarthost-lint/lint"
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/smarthost-lint/smarthost-lint/lint"
+	smp "github.com/smarthost-lint/smarthost-lint/parsers/sendmail"
+)
 
 // Name is the frontend name rules use in lint.Rule.MTA.
 const Name = "sendmail"
+
+// KindSendmailAccess is the makemap source of the access map
+// (/etc/mail/access): it may hold AuthInfo: entries (without
+// FEATURE(`authinfo')) and the TLS_Srv: requirements.
+const KindSendmailAccess lint.Kind = "sendmail-access"
 
 // Frontend reads sendmail configurations.
 type Frontend struct{}
@@ -13,14 +26,222 @@ func (Frontend) Name() string { return Name }
 
 // Kinds implements lint.Frontend.
 func (Frontend) Kinds() []lint.Kind {
-	return []lint.Kind{lint.KindSendmailMC, lint.KindSendmailCF, lint.KindSendmailAuthinfo}
+	return []lint.Kind{lint.KindSendmailMC, lint.KindSendmailCF, lint.KindSendmailAuthinfo, KindSendmailAccess}
 }
 
-// IsRoot implements lint.Frontend.
+// IsRoot implements lint.Frontend: the .mc loads its .cf and maps.
 func (Frontend) IsRoot(k lint.Kind) bool { return k == lint.KindSendmailMC }
 
+var authInfoLine = regexp.MustCompile(`(?im)^AuthInfo:\S*[ \t]+"?[UIPRM][:=]`)
+
 // Detect implements lint.Frontend.
-func (Frontend) Detect(path string, head []byte) lint.Kind { return "" }
+func (Frontend) Detect(path string, head []byte) lint.Kind {
+	base := filepath.Base(path)
+	switch filepath.Ext(base) {
+	case ".db", ".cdb", ".dir", ".pag", ".lmdb", ".bak", ".orig":
+		// Compiled maps and editor backups are not sources.
+		return ""
+	case ".mc":
+		return lint.KindSendmailMC
+	}
+	switch {
+	case base == "sendmail.cf" || base == "submit.cf":
+		return lint.KindSendmailCF
+	case base == "authinfo" || base == "client-info":
+		return lint.KindSendmailAuthinfo
+	case base == "access" && inMailDir(path):
+		return KindSendmailAccess
+	}
+	if head != nil && !lint.Binary(head) && authInfoLine.Match(head) {
+		return lint.KindSendmailAuthinfo
+	}
+	return ""
+}
+
+// inMailDir tells /etc/mail/access from any other file called access.
+func inMailDir(p string) bool {
+	return strings.Contains(filepath.ToSlash(p), "/mail/")
+}
 
 // Load implements lint.Frontend.
-func (Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit { return nil }
+func (fe Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
+	s := &Setup{root: l.Root()}
+	switch f.Kind {
+	case lint.KindSendmailMC:
+		s.loadMC(l, f)
+	case lint.KindSendmailCF:
+		s.loadCF(l, f)
+		s.loadMaps(l)
+	default:
+		m := s.loadMap(l, f, f.Kind)
+		if f.Kind == lint.KindSendmailAuthinfo {
+			s.Authinfo = m
+		} else {
+			s.Access = m
+		}
+	}
+	s.build()
+	return s
+}
+
+func (s *Setup) add(f *lint.File) {
+	for _, g := range s.files {
+		if g == f {
+			return
+		}
+	}
+	s.files = append(s.files, f)
+}
+
+func report(l *lint.Loader, f *lint.File, p smp.Problem) {
+	fd := f.At(p.Start, max(p.End, p.Start))
+	fd.Rule, fd.Severity, fd.Message = "SM000", lint.SeverityError, p.Msg
+	l.Report(fd)
+}
+
+func (s *Setup) loadMC(l *lint.Loader, f *lint.File) {
+	s.MCFile = f
+	s.add(f)
+	mc, _ := smp.ParseMC(f.Path, f.Src)
+	f.Parsed = mc
+	s.MC = mc
+	for _, p := range mc.Problems {
+		if p.Kind == smp.Binary || p.Kind == smp.TooDeep {
+			report(l, f, p)
+		}
+	}
+	f.Comments = mcComments(mc)
+	if f.DiskPath == "" || !l.Follow() {
+		return
+	}
+	// The .cf beside the .mc: sendmail.mc -> sendmail.cf, submit.mc ->
+	// submit.cf (the names Debian's and the stock Makefiles build).
+	cfPath := strings.TrimSuffix(f.DiskPath, ".mc") + ".cf"
+	if cf, err := l.OpenDisk(cfPath, lint.KindSendmailCF); err == nil && cf.Parsed == nil {
+		s.loadCF(l, cf)
+	} else if err == nil {
+		s.CFFile, s.CF = cf, cf.Parsed.(*smp.CF)
+		s.add(cf)
+	}
+	s.loadMaps(l)
+}
+
+func (s *Setup) loadCF(l *lint.Loader, f *lint.File) {
+	s.CFFile = f
+	s.add(f)
+	cf, _ := smp.ParseCF(f.Path, f.Src)
+	f.Parsed = cf
+	s.CF = cf
+	for _, p := range cf.Problems {
+		report(l, f, p)
+	}
+	for _, c := range cf.Comments {
+		f.Comments = append(f.Comments, lint.Comment{Line: c.Line, Column: 2, Text: c.Text[1:], FirstLine: c.Line + 1, LastLine: c.Line + 1})
+	}
+}
+
+// loadMaps opens the authinfo and access sources the configuration names.
+func (s *Setup) loadMaps(l *lint.Loader) {
+	if !l.Follow() {
+		return
+	}
+	s.resolveMaps()
+	if s.AuthinfoMap != nil && s.AuthinfoMap.Source != "" && s.Authinfo == nil {
+		if f, err := l.Open(s.AuthinfoMap.Source, lint.KindSendmailAuthinfo); err == nil {
+			s.Authinfo = s.loadMap(l, f, lint.KindSendmailAuthinfo)
+		} else {
+			s.AuthinfoMap.OpenErr = err
+		}
+	}
+	if s.AccessMap != nil && s.AccessMap.Source != "" && s.Access == nil {
+		if f, err := l.Open(s.AccessMap.Source, KindSendmailAccess); err == nil {
+			s.Access = s.loadMap(l, f, KindSendmailAccess)
+		} else {
+			s.AccessMap.OpenErr = err
+		}
+	}
+}
+
+func (s *Setup) loadMap(l *lint.Loader, f *lint.File, kind lint.Kind) *MapFile {
+	s.add(f)
+	m := &MapFile{File: f}
+	if mm, ok := f.Parsed.(*smp.Makemap); ok {
+		m.Parsed = mm
+		return m
+	}
+	if f.Kind == "" {
+		f.Kind = kind
+	}
+	mm, _ := smp.ParseMakemap(f.Path, f.Src)
+	f.Parsed = mm
+	m.Parsed = mm
+	for _, p := range mm.Problems {
+		if p.Kind == smp.Binary {
+			report(l, f, p)
+		}
+	}
+	for _, c := range mm.Comments {
+		f.Comments = append(f.Comments, lint.Comment{Line: c.Line, Column: 2, Text: c.Text[1:], FirstLine: c.Line + 1, LastLine: c.Line + 1})
+	}
+	markSecrets(f, mm)
+	return m
+}
+
+// markSecrets hides every password: the data of "P:" / "P=" tokens, and
+// the whole value of an AuthInfo line indented by mistake (makemap skips
+// it, but it still holds the password).
+func markSecrets(f *lint.File, mm *smp.Makemap) {
+	for _, e := range mm.Entries {
+		if !isAuthInfoKey(e.Key) {
+			continue
+		}
+		for _, t := range e.Tokens {
+			switch {
+			case t.Tag == 'P' || t.Tag == 'p':
+				f.AddSecret(t.DataStart, t.DataEnd)
+			case t.Tag == 0 && !t.Quoted && looksLikePassword(t.Text):
+				// An unquoted P:secret is tokenised with its tag, so
+				// this only catches odd words: mask them too.
+				f.AddSecret(t.Start, t.End)
+			}
+		}
+	}
+	for _, p := range mm.Problems {
+		line := f.Src[p.Start:p.End]
+		if i := bytes.Index(bytes.ToLower(line), []byte("authinfo:")); i >= 0 {
+			// Everything after the key may be credentials.
+			rest := line[i:]
+			if k := bytes.IndexAny(rest, " \t"); k >= 0 {
+				f.AddSecret(p.Start+i+k, p.End)
+			}
+		}
+	}
+	// HoldsCredentials stays false: SM014 checks the permissions of
+	// these files together with their compiled maps, so GEN003 would
+	// only repeat it.
+}
+
+func looksLikePassword(w string) bool { return len(w) > 2 && (w[1] == ':' || w[1] == '=') }
+
+func isAuthInfoKey(k string) bool { return len(k) >= 9 && strings.EqualFold(k[:9], "AuthInfo:") }
+
+// mcComments lists dnl comments for inline suppressions.
+func mcComments(mc *smp.MC) []lint.Comment {
+	var out []lint.Comment
+	for _, n := range mc.Nodes {
+		if n.Kind != smp.NodeDnl {
+			continue
+		}
+		text := strings.TrimRight(n.Text[3:], "\r\n")
+		c := lint.Comment{Line: n.Line, Column: n.Start - strings.LastIndexByte(mc.Src[:n.Start], '\n') + 3, Text: text}
+		lineStart := strings.LastIndexByte(mc.Src[:n.Start], '\n') + 1
+		if strings.TrimSpace(mc.Src[lineStart:n.Start]) != "" {
+			c.Trailing = true
+			c.FirstLine, c.LastLine = n.Line, n.Line
+		} else {
+			c.FirstLine, c.LastLine = n.Line+1, n.Line+1
+		}
+		out = append(out, c)
+	}
+	return out
+}

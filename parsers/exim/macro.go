@@ -1,0 +1,171 @@
+package exim
+
+import (
+	"sort"
+	"strings"
+)
+
+// Macros follow readconf.c/macro.c of Exim 4.96:
+//
+//   - A logical line starting with an upper-case letter in the main part
+//     (or "NAME =" between driver instances and between ACLs) defines a
+//     macro (macro_read_assignment): name [A-Za-z0-9_] (63 bytes at most),
+//     '=' or '==' (redefinition), the rest of the line is the value.
+//   - A new name may not contain an earlier macro's name as a substring
+//     (fatal); the reverse is allowed. A name defined on the command line
+//     (-D, Options.Defines) makes the file's definition a no-op.
+//   - Every physical line is substituted (macros_expand) before anything
+//     else, in definition order: each macro's name is replaced wherever it
+//     occurs as a substring; the replacement is not rescanned for the same
+//     macro, but later macros see it. On the first physical line of a
+//     logical line "NAME =" is skipped. The scan starts at the first
+//     upper-case letter (or "_X"); Exim's own macros (_HAVE_*, _OPT_*, …)
+//     are only tried when that first candidate starts with "_".
+
+type active struct {
+	name    string
+	val     Text
+	rec     *Macro
+	cmd     bool
+	builtin bool
+}
+
+func (p *parser) initMacros() {
+	for _, b := range builtinMacros {
+		p.macros = append(p.macros, &active{name: b[0], val: Text{S: b[1]}, builtin: true})
+	}
+	p.nUser = len(p.macros)
+	names := make([]string, 0, len(p.o.Defines))
+	for k := range p.o.Defines {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		m := &Macro{Name: k, Value: Text{S: p.o.Defines[k]}, Command: true}
+		p.c.Macros = append(p.c.Macros, m)
+		p.macros = append(p.macros, &active{name: k, val: m.Value, rec: m, cmd: true})
+	}
+}
+
+func isCandidate(s string, i int) bool {
+	return isUpper(s[i]) || (s[i] == '_' && i+1 < len(s) && isUpper(s[i+1]))
+}
+
+func nextCandidate(s string, i int) int {
+	for i < len(s) && !isCandidate(s, i) {
+		i++
+	}
+	return i
+}
+
+// expand substitutes macros in t from byte from on; it reports whether a
+// substitution happened.
+func (p *parser) expand(t *Text, from int) bool {
+	s := t.S
+	i := nextCandidate(s, from)
+	if i >= len(s) {
+		return false
+	}
+	start := p.nUser
+	if s[i] == '_' {
+		start = 0
+	}
+	if start == len(p.macros) {
+		return false
+	}
+	found := false
+	for _, m := range p.macros[start:] {
+		s = t.S
+		i = nextCandidate(s, i)
+		if i >= len(s) {
+			break
+		}
+		j := i
+		for {
+			k := strings.Index(s[j:], m.name)
+			if k < 0 {
+				break
+			}
+			k += j
+			if m.rec != nil {
+				m.rec.Uses = append(m.rec.Uses, t.Pos(k))
+			}
+			*t = t.replace(k, k+len(m.name), &m.val)
+			s = t.S
+			found = true
+			if len(s) > p.o.MaxLine {
+				p.errAtNoEnd(t.Pos(0), "limit", "line longer than the limit after macro substitution (macro \""+m.name+"\")")
+				*t = t.slice(0, p.o.MaxLine)
+				return found
+			}
+			j = nextCandidate(s, k+len(m.val.S))
+		}
+	}
+	return found
+}
+
+// defineMacro is macro_read_assignment for the logical line l.
+func (p *parser) defineMacro(l *Line) {
+	s := l.Text.S
+	i := skipSpace(s, 0)
+	st := i
+	for i < len(s) && isNameChar(s[i]) {
+		i++
+	}
+	name := s[st:i]
+	namePos := l.Text.Pos(st)
+	if len(name) > 63 {
+		p.errAt(namePos, "macro", "macro name too long (maximum is 63 characters)")
+		name = name[:63]
+	}
+	i = skipSpace(s, i)
+	if i >= len(s) || s[i] != '=' {
+		p.errAt(l.Text.Pos(i), "macro", "malformed macro definition")
+		return
+	}
+	i++
+	redef := false
+	if i < len(s) && s[i] == '=' {
+		redef = true
+		i++
+	}
+	i = skipSpace(s, i)
+	m := &Macro{
+		Name: name, NamePos: namePos, Value: l.Text.slice(i, len(s)),
+		Redefine: redef, Section: p.sec.Name,
+	}
+	if p.kind == kindDriver && p.drv != nil {
+		m.Ends = p.drv
+	}
+	p.c.Macros = append(p.c.Macros, m)
+	var same *active
+	for _, a := range p.macros {
+		if a.name == name {
+			if !a.cmd && !redef {
+				p.errAt(namePos, "macro", "macro \""+name+"\" is already defined (use \"==\" if you want to redefine it)")
+				return
+			}
+			same = a
+			break
+		}
+		if len(a.name) < len(name) && strings.Contains(name, a.name) {
+			p.errAt(namePos, "macro", "\""+name+"\" cannot be defined as a macro because previously defined macro \""+a.name+"\" is a substring")
+			return
+		}
+	}
+	if same != nil && same.cmd {
+		m.Ignored = true
+		return
+	}
+	if redef {
+		if same == nil {
+			p.errAt(namePos, "macro", "can't redefine an undefined macro \""+name+"\"")
+			return
+		}
+		m.Overrides = same.rec
+		same.val = m.Value
+		same.rec = m
+		return
+	}
+	p.macros = append(p.macros, &active{name: name, val: m.Value, rec: m})
+}

@@ -1,0 +1,229 @@
+package exim
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/smarthost-lint/smarthost-lint/lint"
+	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
+)
+
+// Tricky-but-valid syntax worth a note: EX031 (continuations), EX032
+// (list edges), EX033 (sender regexes), EX034 (route_list $domain).
+
+// secGlue is what may sit between the last byte of one physical line and
+// the first byte of its continuation in the file: the backslash right
+// after the word, trailing white space, comment lines, leading white
+// space (ch. 6.2: "trailing white space after the backslash and leading
+// white space at the start of continuation lines is ignored").
+var secGlue = regexp.MustCompile(`^\\[ \t\r]*\n(?:[ \t]*#[^\n]*\n)*[ \t]*$`)
+
+func secAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// checkGluedContinuation: a word at the end of a line, a backslash right
+// after it, and an indented word on the next line become one word
+// ("abc\" + "  def" is "abcdef"): the indentation of the continuation line
+// is dropped, only white space before the backslash survives.
+func checkGluedContinuation(p *lint.Pass) {
+	s := p.Unit.(*Setup)
+	check := func(t ex.Text, name string) {
+		v := t.S
+		if len(v) < 2 {
+			return
+		}
+		if a, b := t.Pos(0), t.End(); a.File == b.File && a.Line == b.Line {
+			return
+		}
+		for i := 1; i < len(v); i++ {
+			if !secAlnum(v[i-1]) || !secAlnum(v[i]) {
+				continue
+			}
+			p0, p1 := t.Pos(i-1), t.Pos(i)
+			if p0.File != p1.File || p1.Line <= p0.Line {
+				continue
+			}
+			f := s.FileOf(p1)
+			if f == nil || p0.Offset+1 > p1.Offset || p1.Offset > len(f.Src) {
+				continue
+			}
+			if !secGlue.Match(f.Src[p0.Offset+1 : p1.Offset]) {
+				continue
+			}
+			fd := f.At(p0.Offset, p0.Offset+2)
+			fd.Message = "the value of " + name + " continues on line " + secIntString(p1.Line) +
+				" right after a word: Exim drops the indentation of continuation lines, so the last word of line " +
+				secIntString(p0.Line) + " and the first word of line " + secIntString(p1.Line) + " are joined with no space"
+			fd.Hint = "put a space before the backslash if the words are separate (`word \\`)"
+			p.Report(fd)
+		}
+	}
+	secEachOption(s, func(_ *ex.Driver, o *ex.Option) {
+		if o.HasValue {
+			check(o.Value, o.Name)
+		}
+	})
+	for _, nl := range s.Config.Lists {
+		check(nl.Value, nl.Kind+" "+nl.Name)
+	}
+}
+
+// checkListEdges: spec 6.21/6.22 — "An empty item at the end of a list is
+// always ignored", "a : : b" has an empty middle item, and "senders = :"
+// is the list holding only the empty sender (bounces).
+func checkListEdges(p *lint.Pass) {
+	s := p.Unit.(*Setup)
+	check := func(t ex.Text, name string) {
+		v := t.S
+		if strings.Contains(v, "${") || strings.Contains(v, "\\N") {
+			return // expanded lists: separators may come from the expansion
+		}
+		l, _ := ex.ParseList(v)
+		report := func(lo, hi int, msg, hint string) {
+			fd, _, ok := s.At(t, lo, hi)
+			if !ok {
+				return
+			}
+			fd.Message = msg
+			fd.Hint = hint
+			p.Report(fd)
+		}
+		sep := string([]byte{l.Sep})
+		if len(l.Items) == 1 && l.Items[0].Value == "" {
+			if name == "senders" {
+				report(l.Items[0].Start, l.Items[0].Start+1, "senders = "+sep+" is a list with one empty item: it matches only the empty sender, i.e. bounces",
+					"this is right for a router meant for bounces only; to match every sender remove the senders option")
+			}
+			return
+		}
+		for i, it := range l.Items {
+			if it.Value == "" && i < len(l.Items)-1 {
+				report(it.Start, it.Start+1, "empty item in "+name+": two separators with only white space between them add an item that matches only an empty string",
+					"remove the extra "+sep+" (write "+sep+sep+" without a space for a literal "+sep+")")
+			}
+		}
+		if n := len(l.Items); n > 0 {
+			last := l.Items[n-1]
+			rest := v[last.End:]
+			if k := strings.IndexByte(rest, l.Sep); k >= 0 && last.Value != "" {
+				report(last.End+k, last.End+k+1, "trailing "+sep+" in "+name+" is ignored (an empty item at the end of a list is always ignored)",
+					"remove the trailing separator")
+			}
+		}
+	}
+	secEachOption(s, func(_ *ex.Driver, o *ex.Option) {
+		if o.HasValue && secListOptions[o.Name] && !o.Hide {
+			check(o.Value, o.Name)
+		}
+	})
+	for _, nl := range s.Config.Lists {
+		if !nl.Hide {
+			check(nl.Value, nl.Kind+" "+nl.Name)
+		}
+	}
+}
+
+// secSimpleSenderRegex is "^.*@domain" as the seed writes it.
+var secSimpleSenderRegex = regexp.MustCompile(`^\^\.\*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$`)
+
+// checkSenderRegex: ch. 10.20 "If (after expansion) a pattern starts with
+// "^", a regular expression match is done against the complete address";
+// the seed's `^.*@domain1.com` also matches user@domain1Xcom and
+// user@domain1.com.attacker.example.
+func checkSenderRegex(p *lint.Pass) {
+	s := p.Unit.(*Setup)
+	check := func(t ex.Text, name string) {
+		l, _ := ex.ParseList(t.S)
+		for _, it := range l.Items {
+			if !strings.HasPrefix(it.Body, "^") && !strings.HasPrefix(it.Body, `\N^`) {
+				continue
+			}
+			x, _ := ex.ParseExpansion(it.Body)
+			re, ok := ex.Literal(x.Nodes)
+			if !ok || !strings.HasPrefix(re, "^") {
+				continue
+			}
+			at := strings.LastIndexByte(re, '@')
+			if at < 0 {
+				continue
+			}
+			dom := re[at+1:]
+			var problems []string
+			if secUnescapedDot(dom) {
+				problems = append(problems, "'.' matches any character")
+			}
+			if !strings.HasSuffix(dom, "$") {
+				problems = append(problems, "without a final '$' it also matches longer domains such as "+strings.TrimSuffix(strings.ReplaceAll(dom, `\.`, "."), "$")+".attacker.example")
+			}
+			if len(problems) == 0 {
+				continue
+			}
+			fd, f, ok := s.At(t, it.BodyStart, it.End)
+			if !ok {
+				continue
+			}
+			fd.Message = "the " + name + " regular expression matches more addresses than the domain it names: " + strings.Join(problems, ", and ")
+			if m := secSimpleSenderRegex.FindStringSubmatch(it.Body); m != nil {
+				fd.Hint = "write `*@" + m[1] + "` (a plain domain match)"
+				if path, lo, hi := t.Span(it.BodyStart, it.End); path != "" && hi <= len(f.Src) && string(f.Src[lo:hi]) == it.Body {
+					fd.Fix = &lint.Fix{Description: "match the domain exactly", Safe: false,
+						Edits: []lint.TextEdit{{Start: lo, End: hi, NewText: "*@" + m[1]}}}
+				}
+			} else {
+				fd.Hint = `escape the dots and anchor the end, inside \N…\N so expansion leaves them alone: \N^.*@domain\.com$\N`
+			}
+			p.Report(fd)
+		}
+	}
+	for _, r := range s.Routers {
+		if r.Senders != nil && r.Senders.HasValue {
+			check(r.Senders.Value, "senders")
+		}
+	}
+	for _, nl := range s.Config.Lists {
+		if nl.Kind == "addresslist" {
+			check(nl.Value, "addresslist "+nl.Name)
+		}
+	}
+}
+
+func secUnescapedDot(re string) bool {
+	for i := 0; i < len(re); i++ {
+		switch re[i] {
+		case '\\':
+			i++
+		case '.':
+			return true
+		}
+	}
+	return false
+}
+
+// checkDomainPattern: manualroute expands the route_list domain pattern
+// before matching (match_isinlist), so `$domain` matches every domain, as
+// `*` does [src, exp].
+func checkDomainPattern(p *lint.Pass) {
+	s := p.Unit.(*Setup)
+	for _, r := range s.Routers {
+		if r.RouteList == nil {
+			continue
+		}
+		for _, rule := range r.Rules {
+			if rule.Pattern != "$domain" && rule.Pattern != "${domain}" {
+				continue
+			}
+			fd, f, ok := s.At(r.RouteList.Value, rule.PatternStart, rule.PatternEnd)
+			if !ok {
+				continue
+			}
+			fd.Message = "route_list pattern " + rule.Pattern + " is expanded before matching, so it matches every domain: the rule is the same as `*`"
+			fd.Hint = "write `*` to say it plainly (or a domain name to route only that domain)"
+			if path, lo, hi := r.RouteList.Value.Span(rule.PatternStart, rule.PatternEnd); path != "" && hi <= len(f.Src) && string(f.Src[lo:hi]) == rule.Pattern {
+				fd.Fix = &lint.Fix{Description: "write * for every domain", Safe: true,
+					Edits: []lint.TextEdit{{Start: lo, End: hi, NewText: "*"}}}
+			}
+			p.Report(fd)
+		}
+	}
+}

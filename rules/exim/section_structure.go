@@ -1,0 +1,101 @@
+package exim
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/smarthost-lint/smarthost-lint/lint"
+)
+
+// checkMainOptionInDriver is EX001 for main options written after the
+// first `begin`: "General option settings must always appear at the start
+// of the file" (spec ch. 6.23), so Exim reads such a line as an option of
+// the driver above it and stops (`option "qualify_domain" unknown` [exp]).
+// Unknown and repeated sections, bad begin lines and driver text before
+// any begin come from the parser at load time.
+func checkMainOptionInDriver(p *lint.Pass) {
+	s := setupOf(p)
+	if s == nil {
+		return
+	}
+	for _, sec := range s.Config.Sections {
+		singular, ok := driverSections[sec.Name]
+		if !ok {
+			continue
+		}
+		for _, d := range sec.Drivers {
+			private := driverOptions[sec.Name][d.DriverType()]
+			for _, o := range d.Options {
+				if _, ok := genericOptions[sec.Name][o.Name]; ok {
+					continue
+				}
+				if _, ok := private[o.Name]; ok {
+					continue
+				}
+				if _, ok := mainOptions[o.Name]; !ok {
+					continue
+				}
+				fd, f, ok := s.AtOption(o)
+				if !ok || s.hasError(f, fd.Start.Line) {
+					continue
+				}
+				fd.Message = fmt.Sprintf("%s is a main option, but it is written in %s %s (after `begin %s`): Exim reads it as an option of %s and refuses the configuration (option %q unknown)", o.Name, singular, d.Name, sec.Name, d.Name, o.Written)
+				fd.Hint = "move the line above the first `begin` line"
+				p.Report(fd)
+			}
+		}
+	}
+}
+
+// checkBrokenContinuation is EX004: "Comment lines beginning with # (but
+// not empty lines) may appear in the middle of a sequence of continuation
+// lines" (spec ch. 6.2) — an empty line ends the logical line, and the
+// next physical line is read as a new option (a syntax error) [exp].
+func checkBrokenContinuation(p *lint.Pass) {
+	s := setupOf(p)
+	if s == nil {
+		return
+	}
+	for _, f := range s.files {
+		if f.Kind != lint.KindExim && f.Kind != lint.KindEximSplit || f == s.debianNonConfig(f) {
+			continue
+		}
+		n := f.NumLines()
+		for i := 1; i < n; i++ {
+			sp := f.LineSpan(i)
+			line := bytes.TrimRight(f.Src[sp.Start:sp.End], " \t\r")
+			if len(line) == 0 || line[len(line)-1] != '\\' || bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("#")) {
+				continue
+			}
+			next := f.LineSpan(i + 1)
+			if len(bytes.TrimSpace(f.Src[next.Start:next.End])) != 0 || i+2 > n {
+				continue
+			}
+			// A continuation chain ending here: the text after the blank
+			// line is read as a new option.
+			after := f.LineSpan(i + 2)
+			rest := bytes.TrimSpace(f.Src[after.Start:after.End])
+			if len(rest) == 0 || rest[0] == '#' || s.hasError(f, i) {
+				continue
+			}
+			fd := f.At(sp.Start+len(line)-1, sp.Start+len(line))
+			fd.Message = fmt.Sprintf("the line ends in a continuation backslash but the next line is empty: the value ends here and line %d is read as a new option", i+2)
+			fd.Hint = "remove the empty line (a comment line may stand inside a continuation, an empty one may not)"
+			p.Report(fd)
+		}
+	}
+}
+
+// debianNonConfig returns f when it is a Debian file that is not Exim
+// configuration text (update-exim4.conf.conf, passwd.client).
+func (s *Setup) debianNonConfig(f *lint.File) *lint.File {
+	if d := s.Debian; d != nil && (f == d.UpdateConf || f == d.PasswdFile) {
+		return f
+	}
+	for _, t := range s.credentialTables {
+		if t == f {
+			return f
+		}
+	}
+	return nil
+}

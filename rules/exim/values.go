@@ -1,0 +1,112 @@
+package exim
+
+import (
+	"iter"
+
+	"github.com/smarthost-lint/smarthost-lint/lint"
+	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
+)
+
+// routingOptions name hosts mail is sent to or TLS/AUTH decisions are
+// made for: their values are RoleRouting for GEN001.
+var routingOptions = map[string]bool{
+	"route_list": true, "route_data": true, "hosts": true, "fallback_hosts": true,
+	"hosts_require_tls": true, "hosts_require_auth": true, "hosts_try_auth": true,
+	"hosts_avoid_tls": true, "tls_verify_hosts": true, "tls_try_verify_hosts": true,
+	"hosts_override": false, "smarthost": true,
+}
+
+// credentialOptions hold user names and passwords.
+var credentialOptions = map[string]bool{
+	"client_send": true, "client_name": true, "client_secret": true, "client_username": true,
+	"client_password": true, "server_secret": true,
+}
+
+// Values implements lint.ValueLister: every option and named-list value
+// with its place in the file, so GEN001 finds placeholders. client_send
+// is listed item by item (each is a user name or password).
+func (s *Setup) Values() iter.Seq[lint.Value] {
+	return func(yield func(lint.Value) bool) {
+		emit := func(name string, t ex.Text, i, j int, role lint.Role) bool {
+			if j <= i {
+				return true
+			}
+			path, start, end := t.Span(i, j)
+			f := s.byPath[path]
+			if f == nil {
+				return true
+			}
+			return yield(lint.Value{File: f, Start: start, End: end, Text: t.S[i:j], Name: name, Role: role})
+		}
+		option := func(o *ex.Option) bool {
+			if !o.HasValue || o.Name == "debug_print" {
+				return true
+			}
+			v := o.Value.S
+			switch {
+			case o.Name == "client_send":
+				l, _ := ex.ParseList(v)
+				for _, it := range l.Items {
+					if !emit(o.Name, o.Value, it.Start, it.End, lint.RoleCredential) {
+						return false
+					}
+				}
+				return true
+			case credentialOptions[o.Name]:
+				return emit(o.Name, o.Value, 0, len(v), lint.RoleCredential)
+			case routingOptions[o.Name]:
+				return emit(o.Name, o.Value, 0, len(v), lint.RoleRouting)
+			}
+			return emit(o.Name, o.Value, 0, len(v), lint.RoleOther)
+		}
+		for _, o := range s.Config.Main.Options {
+			if o.Name == "keep_environment" || o.Name == "add_environment" {
+				continue // names of environment variables, not hosts or users
+			}
+			if !option(o) {
+				return
+			}
+		}
+		for _, l := range s.Config.Lists {
+			role := lint.RoleOther
+			if l.Kind == "hostlist" {
+				role = lint.RoleRouting
+			}
+			if !emit(l.Name, l.Value, 0, len(l.Value.S), role) {
+				return
+			}
+		}
+		for _, sec := range s.Config.Sections {
+			for _, d := range sec.Drivers {
+				for _, o := range d.Options {
+					if !option(o) {
+						return
+					}
+				}
+			}
+		}
+		if s.Debian != nil && s.Debian.PasswdFile != nil {
+			f := s.Debian.PasswdFile
+			for _, e := range s.Debian.Passwd {
+				for _, v := range []lint.Value{
+					{File: f, Start: e.HostStart, End: e.HostEnd, Name: "passwd.client host", Role: lint.RoleRouting},
+					{File: f, Start: e.LoginStart, End: e.LoginEnd, Name: "passwd.client login", Role: lint.RoleCredential},
+					{File: f, Start: e.PassStart, End: e.PassEnd, Name: "passwd.client password", Role: lint.RoleCredential},
+				} {
+					if v.End <= v.Start {
+						continue
+					}
+					v.Text = string(f.Src[v.Start:v.End])
+					if !yield(v) {
+						return
+					}
+				}
+			}
+		}
+		for _, dc := range s.dcValues {
+			if !yield(dc) {
+				return
+			}
+		}
+	}
+}

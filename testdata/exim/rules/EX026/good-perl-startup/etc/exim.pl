@@ -1,0 +1,2 @@
+sub check_limits { return 'yes'; }
+1;
