@@ -21,7 +21,8 @@ const (
 	KindEximSplit  Kind = "exim-split"  // Debian /etc/exim4/conf.d/ and update-exim4.conf.conf
 	KindEximCpanel Kind = "exim-cpanel" // cPanel exim.conf.local (@SECTION@ markers), exim.conf.localopts
 
-	KindQmailSmtproutes Kind = "qmail-smtproutes"
+	KindQmailSmtproutes  Kind = "qmail-smtproutes"
+	KindQmailAuthsenders Kind = "qmail-authsenders" // control/authsenders (Hoffmann's qmail-authentication patch)
 
 	KindSendmailMC       Kind = "sendmail-mc"
 	KindSendmailCF       Kind = "sendmail-cf"

@@ -107,6 +107,38 @@ type SourceFile struct {
 	// file and for Debian conf.d fragments.
 	Include *Include
 	lines   []int // offsets of line starts
+	hint    int   // index in lines of the last lookup
+	s       string
+	sSet    bool
+}
+
+// str returns Src as a string, converted once.
+func (f *SourceFile) str() string {
+	if !f.sSet {
+		f.s, f.sSet = string(f.Src), true
+	}
+	return f.s
+}
+
+// lineOf returns the 1-based line number of offset off.
+func (f *SourceFile) lineOf(off int) int {
+	if f.lines == nil {
+		f.lines = lineStarts(f.Src)
+	}
+	h := f.hint
+	if h < len(f.lines) && f.lines[h] <= off && (h+1 == len(f.lines) || off < f.lines[h+1]) {
+		return h + 1
+	}
+	if h+1 < len(f.lines) && f.lines[h+1] <= off && (h+2 == len(f.lines) || off < f.lines[h+2]) {
+		f.hint = h + 1
+		return h + 2
+	}
+	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	f.hint = i
+	return i + 1
 }
 
 // Pos converts a byte offset in f into a Pos.
@@ -114,17 +146,14 @@ func (f *SourceFile) Pos(off int) Pos {
 	if f == nil {
 		return Pos{}
 	}
-	if f.lines == nil {
-		f.lines = lineStarts(f.Src)
-	}
 	if off < 0 {
 		off = 0
 	}
 	if off > len(f.Src) {
 		off = len(f.Src)
 	}
-	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
-	return Pos{File: f.Path, Offset: off, Line: i + 1, Column: off - f.lines[i] + 1}
+	ln := f.lineOf(off)
+	return Pos{File: f.Path, Offset: off, Line: ln, Column: off - f.lines[ln-1] + 1}
 }
 
 func lineStarts(b []byte) []int {

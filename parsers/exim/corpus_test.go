@@ -348,21 +348,6 @@ func compareSemantic(t *testing.T, got []SemanticCase) {
 	}
 }
 
-// LoadSemanticCases reads testdata/exim/parser/oracle-semantic.json
-// (for the rule layer's tests: each case is a rejection the option tables
-// must catch).
-func LoadSemanticCases(t testing.TB) []SemanticCase {
-	b, err := os.ReadFile(semanticJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []SemanticCase
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // prepareOracleCases copies the corpus configurations into tmp, with the
 // test-suite placeholders substituted and absolute include paths moved
 // under tmp (the included files are the corpus fragments).

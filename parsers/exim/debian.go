@@ -336,16 +336,25 @@ func (d *DebianConf) Macros(mailname string) []DebianMacro {
 }
 
 // debianValue is `lowercase $v | check_ascii_pipe`: words joined by one
-// space, lower case, characters outside the allowed set turned into "_".
-// The mapping to the file is kept when the length did not change.
+// space (the unquoted echo), lower case. check_ascii_pipe's sed expression
+// 's/[^-0-9A…Za…z\/\.!*@_~:;< \[\]]/_/g' ends its bracket at the "\]"
+// (backslashes are literal in POSIX brackets), so it only replaces a
+// character outside the set (which includes "\" and "[") followed by a
+// "]" — both by one "_". The mapping to the file is kept when the text did
+// not change but for the case.
 func debianValue(t Text) Text {
 	words := strings.Fields(t.S)
 	s := strings.Join(words, " ")
-	b := []byte(strings.ToLower(s))
-	for i, c := range b {
-		if !(isAlnum(c) || strings.IndexByte("-/.!*@_~:;< []", c) >= 0) {
-			b[i] = '_'
+	low := []byte(strings.ToLower(s))
+	b := make([]byte, 0, len(low))
+	for i := 0; i < len(low); i++ {
+		c := low[i]
+		if !(isAlnum(c) || strings.IndexByte("-\\/.!*@_~:;< [", c) >= 0) && i+1 < len(low) && low[i+1] == ']' {
+			b = append(b, '_')
+			i++
+			continue
 		}
+		b = append(b, c)
 	}
 	out := Text{S: string(b)}
 	if len(out.S) == len(t.S) && s == t.S {
@@ -409,6 +418,7 @@ func ParseDebian(o DebianOptions, po Options) (*Config, error) {
 	p := newParser(DebianGenerated, po)
 	var macros []Text
 	if o.Conf != nil {
+		p.c.Files = append(p.c.Files, o.Conf.File)
 		for _, m := range o.Conf.Macros(o.Mailname) {
 			def := Text{S: m.Name + "="}
 			var tb textBuilder

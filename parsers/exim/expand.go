@@ -82,20 +82,23 @@ func ParseExpansion(s string) (*Expansion, error) {
 			&SyntaxError{Offset: at, Msg: fmt.Sprintf("expansion nested deeper than %d levels", maxExpansionNesting)}
 	}
 	var x *Expansion
-	if !expansionGrammarOnly && !strings.ContainsAny(s, `$\`) {
+	switch {
+	case expansionGrammarOnly:
+		x = expansionFromGrammar(s)
+	case !strings.ContainsAny(s, `$\`):
 		// No item, variable or escape: one literal (the common case).
 		x = &Expansion{}
 		if s != "" {
 			x.Nodes = []*Node{{Kind: NodeText, Start: 0, End: len(s), Text: s}}
 		}
-	} else {
-		x = expansionFromGrammar(s)
+	default:
+		x = expansionFromAST(s, scanExpansion(s))
 	}
 	return x, x.firstError()
 }
 
-// expansionGrammarOnly disables the literal fast path, so tests can
-// compare it with the grammar.
+// expansionGrammarOnly makes ParseExpansion use the participle grammar
+// only (no literal fast path, no hand scanner), so tests can compare them.
 var expansionGrammarOnly = false
 
 // expansionDepth returns the deepest nesting of "${" and "{" inside items

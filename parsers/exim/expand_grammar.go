@@ -86,13 +86,18 @@ var expandParser = sync.OnceValue(func() *participle.Parser[xAST] {
 
 // expansionFromGrammar parses s with the grammar and builds the Nodes.
 func expansionFromGrammar(s string) *Expansion {
-	x := &Expansion{}
 	ast, err := expandParser().ParseString("", s)
 	if err != nil || ast == nil {
 		// The grammar is total; this is an internal error. Keep the text.
-		x.Nodes = []*Node{{Kind: NodeText, Start: 0, End: len(s), Text: s}}
-		return x
+		return &Expansion{Nodes: []*Node{{Kind: NodeText, Start: 0, End: len(s), Text: s}}}
 	}
+	return expansionFromAST(s, ast)
+}
+
+// expansionFromAST builds the Nodes of an AST from the grammar or from
+// scanExpansion.
+func expansionFromAST(s string, ast *xAST) *Expansion {
+	x := &Expansion{}
 	add := func(ns []*Node, n *Node) []*Node {
 		// Adjacent literal text (words, spaces, top-level braces) is one node.
 		if k := len(ns); k > 0 && n.Kind == NodeText && ns[k-1].Kind == NodeText && ns[k-1].End == n.Start {

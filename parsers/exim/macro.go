@@ -80,26 +80,38 @@ func (p *parser) expand(t *Text, from int) bool {
 		if i >= len(s) {
 			break
 		}
-		j := i
+		k := strings.Index(s[i:], m.name)
+		if k < 0 {
+			continue
+		}
+		// Replace every occurrence after i in one pass: Exim goes on
+		// searching after each replacement, which is the same as
+		// searching the original text after the replaced name.
+		var tb textBuilder
+		tb.appendText(t, 0, i+k)
+		j := i + k
 		for {
-			k := strings.Index(s[j:], m.name)
-			if k < 0 {
-				break
+			if m.rec != nil && len(m.rec.Uses) < 1000 {
+				m.rec.Uses = append(m.rec.Uses, t.Pos(j))
 			}
-			k += j
-			if m.rec != nil {
-				m.rec.Uses = append(m.rec.Uses, t.Pos(k))
-			}
-			*t = t.replace(k, k+len(m.name), &m.val)
-			s = t.S
+			tb.appendMacro(t, j, j+len(m.name), &m.val)
 			found = true
-			if len(s) > p.o.MaxLine {
+			if len(tb.b) > p.o.MaxLine {
 				p.errAtNoEnd(t.Pos(0), "limit", "line longer than the limit after macro substitution (macro \""+m.name+"\")")
-				*t = t.slice(0, p.o.MaxLine)
+				tb.truncate(p.o.MaxLine)
+				*t = tb.text()
 				return found
 			}
-			j = nextCandidate(s, k+len(m.val.S))
+			j += len(m.name)
+			n := strings.Index(s[j:], m.name)
+			if n < 0 {
+				tb.appendText(t, j, len(s))
+				break
+			}
+			tb.appendText(t, j, j+n)
+			j += n
 		}
+		*t = tb.text()
 	}
 	return found
 }

@@ -40,7 +40,8 @@ var sectionNames = []struct{ key, name, class string }{
 }
 
 type frame struct {
-	f   *SourceFile
+	f    *SourceFile
+	line int // number of the next physical line
 	off int    // offset of the next physical line
 	end int    // end of the text to read (len(f.Src) unless a fragment)
 	dir string // directory for relative .include names
@@ -64,8 +65,8 @@ type parser struct {
 	drv   *Driver
 	had   map[string]bool
 
-	last    Pos // start of the last physical line read
-	lastEnd Pos
+	lastEnd Pos // end of the last physical line read
+	seg1    [1]seg
 	line    *Line // logical line being processed
 
 	// afterLine, when set, sees every physical line read from a file
@@ -75,7 +76,8 @@ type parser struct {
 
 // physLine is one physical line after macro substitution.
 type physLine struct {
-	t  Text
+	line int // line number (0 for generated lines)
+	t    Text
 	nl bool // ended with a newline
 	f  *SourceFile
 	at int // offset of the line in f
@@ -185,15 +187,30 @@ func (p *parser) readPhys() (physLine, bool) {
 				break
 			}
 		}
-		p.last = fr.f.Pos(at)
-		p.lastEnd = fr.f.Pos(end)
-		t := Text{S: string(line), segs: []seg{{at: 0, n: len(line), f: fr.f, off: at, srcN: len(line)}}}
+		if fr.line == 0 {
+			fr.line = fr.f.lineOf(at)
+		}
+		ln := fr.line
+		fr.line++
+		p.lastEnd = Pos{File: fr.f.Path, Offset: at + len(line), Line: ln, Column: len(line) + 1}
+		p.seg1[0] = seg{at: 0, n: len(line), f: fr.f, off: at, srcN: len(line)}
+		str := fr.f.str()[at : at+len(line)]
+		t := Text{S: str, segs: p.seg1[:1:1]}
 		if p.afterLine != nil {
 			p.afterLine(t.S)
 		}
-		return physLine{t: t, nl: nl, f: fr.f, at: at}, true
+		return physLine{t: t, nl: nl, f: fr.f, at: at, line: ln}, true
 	}
 	return physLine{}, false
+}
+
+// pos is the position of byte i of the physical line as read (before
+// macro substitution).
+func (pl *physLine) pos(i int) Pos {
+	if pl.f == nil {
+		return Pos{}
+	}
+	return Pos{File: pl.f.Path, Offset: pl.at + i, Line: pl.line, Column: i + 1}
 }
 
 // logical returns the next logical line (get_config_line).
@@ -204,7 +221,7 @@ func (p *parser) logical() (*Line, bool) {
 	for {
 		pl, ok := p.readPhys()
 		if !ok {
-			if l != nil {
+			if l != nil && len(tb.b) > 0 {
 				if continued {
 					l.AtEOF = true
 				}
@@ -232,7 +249,7 @@ func (p *parser) logical() (*Line, bool) {
 		ws = skipSpace(s, 0)
 		if ws < len(s) && s[ws] == '#' {
 			p.c.Comments = append(p.c.Comments, &Comment{
-				Pos: pl.t.Pos(ws), Text: trimRightSpace(s[ws+1:]),
+				Pos: pl.pos(physWS), Text: trimRightSpace(s[ws+1:]),
 				Section: p.sec.Name, Driver: p.drv, Skipped: p.cstate != 0,
 			})
 			continue
@@ -249,16 +266,17 @@ func (p *parser) logical() (*Line, bool) {
 		if len(tb.b) == 0 && ws < len(s) {
 			// The line starts where it is written (a macro name at the
 			// start is the text in this file).
-			l = &Line{Pos: pl.t.Pos(ws)}
-			if pl.f != nil {
-				l.Pos = pl.f.Pos(pl.at + physWS)
+			l = &Line{Pos: pl.pos(physWS)}
+			if pl.f == nil {
+				l.Pos = pl.t.Pos(ws)
 			}
+			tb.b = make([]byte, 0, len(s)+16)
 		}
 		if continued && ws == len(s) && l != nil {
 			// An empty line ends a continuation (readconf.c: the
 			// trailing-backslash test sees the text before it).
 			l.Broken = true
-			l.BreakPos = pl.t.Pos(0)
+			l.BreakPos = pl.pos(0)
 		}
 		tb.appendText(&pl.t, ws, len(s))
 		if len(tb.b) > p.o.MaxLine {
@@ -320,6 +338,9 @@ func (tb *textBuilder) truncate(n int) {
 // handle processes one logical line in the current section.
 func (p *parser) handle(l *Line) {
 	s := l.Text.S
+	if s == "" {
+		return
+	}
 	if len(s) >= 6 && strings.EqualFold(s[:6], "begin ") {
 		p.begin(l)
 		return

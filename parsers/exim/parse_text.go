@@ -107,35 +107,32 @@ func (t Text) emptySeg(i int) seg {
 	return seg{at: 0, n: 0, f: s.f, off: off, srcN: 0}
 }
 
-// replace returns t with t.S[i:j] replaced by r (a macro value).
-func (t Text) replace(i, j int, r *Text) Text {
-	var tb textBuilder
-	tb.b = make([]byte, 0, len(t.S)-(j-i)+len(r.S))
-	tb.appendText(&t, 0, i)
-	if len(r.segs) == 0 || r.segs[0].f == nil {
-		// Text from Options.Defines (-D) is in no file: map it to the
-		// macro name it replaced.
-		if len(r.S) > 0 && len(t.segs) > 0 {
-			s := t.segs[t.segAt(i)]
-			st := s.srcStart(i)
-			en := s.off + s.srcN
-			if j <= s.at+s.n {
-				en = s.srcEnd(j)
-			}
-			if en < st {
-				en = st
-			}
-			at := len(tb.b)
-			tb.b = append(tb.b, r.S...)
-			tb.segs = append(tb.segs, seg{at: at, n: len(r.S), f: s.f, off: st, srcN: en - st})
-		} else {
-			tb.b = append(tb.b, r.S...)
-		}
-	} else {
-		tb.appendText(r, 0, len(r.S))
+// appendMacro appends the macro value r that replaces t.S[i:j].
+func (tb *textBuilder) appendMacro(t *Text, i, j int, r *Text) {
+	if len(r.S) == 0 {
+		return
 	}
-	tb.appendText(&t, j, len(t.S))
-	return tb.text()
+	if len(r.segs) > 0 && r.segs[0].f != nil {
+		tb.appendText(r, 0, len(r.S))
+		return
+	}
+	// Text from Options.Defines (-D) is in no file: map it to the macro
+	// name it replaced.
+	at := len(tb.b)
+	tb.b = append(tb.b, r.S...)
+	if len(t.segs) == 0 {
+		return
+	}
+	s := t.segs[t.segAt(i)]
+	st := s.srcStart(i)
+	en := s.off + s.srcN
+	if j <= s.at+s.n {
+		en = s.srcEnd(j)
+	}
+	if en < st {
+		en = st
+	}
+	tb.segs = append(tb.segs, seg{at: at, n: len(r.S), f: s.f, off: st, srcN: en - st})
 }
 
 func isSpace(c byte) bool {

@@ -1,6 +1,7 @@
 package qmail
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -125,5 +126,16 @@ func TestParseAuthsenders(t *testing.T) {
 	}
 	if e := a.Entries[1]; e.KeyText() != "" || e.Auth.User.Text != "e=mc2" || e.Relay.Number() != 587 {
 		t.Errorf("entry 1 = %+v", e)
+	}
+}
+
+// TestProblemError checks the file:line:col form of problems.
+func TestProblemError(t *testing.T) {
+	s := ParseSmtproutes("control/smtproutes", []byte(":relay:587\nx:h\x00y:z\n"))
+	if len(s.Problems) != 1 {
+		t.Fatalf("problems = %v", s.Problems)
+	}
+	if got := s.Problems[0].Error(); !strings.HasPrefix(got, "control/smtproutes:2:4: NUL byte") {
+		t.Errorf("Error() = %q", got)
 	}
 }

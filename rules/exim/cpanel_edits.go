@@ -148,27 +148,27 @@ func checkCpanelLimits(p *lint.Pass) {
 	}
 	const msg = "smarthost router %s is under @%s@, which cPanel inserts before its %s router: mail it routes is not counted, so the per-domain hourly limits (\"Maximum Hourly Email by Domain Relayed\") do not apply to it"
 	const hint = "if the limits should apply to smarthost mail, move the smarthost routers from \"Section: %s\" to \"Section: POSTMAILCOUNT\" in WHM's Advanced Editor"
-	if len(s.Cpanel.Blocks) > 0 {
-		for _, b := range s.Cpanel.Blocks {
-			if (b.Marker != "ROUTERSTART" && b.Marker != "PREROUTERS") || b.Config == nil {
-				continue
-			}
-			for _, d := range b.Config.Drivers("routers") {
-				if smart[d.Name] {
-					reportDriver(p, s, d, 0, fmt.Sprintf(msg, d.Name, b.Marker, cpanelLimitRouter), fmt.Sprintf(hint, b.Marker))
-					break
-				}
+	inLocal := map[string]bool{}
+	for _, b := range s.Cpanel.Blocks {
+		if b.Config == nil {
+			continue
+		}
+		first := true
+		for _, d := range b.Config.Drivers("routers") {
+			inLocal[d.Name] = true
+			if first && smart[d.Name] && (b.Marker == "ROUTERSTART" || b.Marker == "PREROUTERS") {
+				first = false
+				reportDriver(p, s, d, 0, fmt.Sprintf(msg, d.Name, b.Marker, cpanelLimitRouter), fmt.Sprintf(hint, b.Marker))
 			}
 		}
-		return
 	}
-	// No exim.conf.local: judge the generated exim.conf by router order.
+	// Routers only in the generated exim.conf: judge them by their order.
 	limit := s.Router(cpanelLimitRouter)
 	if limit == nil {
 		return
 	}
 	for _, r := range s.Routers {
-		if r.Index < limit.Index && smart[r.Name] {
+		if r.Index < limit.Index && smart[r.Name] && !inLocal[r.Name] {
 			reportDriver(p, s, r.Driver, 0,
 				fmt.Sprintf("smarthost router %s comes before cPanel's %s router: mail it routes is not counted, so the per-domain hourly limits do not apply to it", r.Name, cpanelLimitRouter),
 				fmt.Sprintf(hint, "ROUTERSTART"))

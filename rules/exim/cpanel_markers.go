@@ -91,51 +91,39 @@ func cpanelLocalFile(s *Setup) *lint.File {
 }
 
 // cpanelMarkerErrors returns the marker errors of exim.conf.local, each
-// once: those the frontend put in the unit's Config and those of the
-// block parser.
+// once (a lone exim.conf.local's assembled Config may repeat them).
+// Marker lines in real Exim files are handled by checkCpanelMarkers'
+// second loop, which offers a fix.
 func cpanelMarkerErrors(s *Setup) []*ex.Error {
+	local := cpanelLocalFile(s)
+	if local == nil {
+		return nil
+	}
 	var out []*ex.Error
 	seen := map[string]bool{}
 	add := func(e *ex.Error) {
-		if e.Code != "marker" {
+		if e.Code != "marker" || s.FileOf(e.Pos) != local {
 			return
 		}
-		k := fmt.Sprintf("%s:%d:%s", e.Pos.File, e.Pos.Offset, e.Msg)
+		k := fmt.Sprintf("%d:%s", e.Pos.Offset, e.Msg)
 		if strings.HasPrefix(e.Msg, "text before the first") {
 			// The block parser reports every such line; the first says
 			// it, and after a malformed marker they are its consequence.
-			if seen[e.Pos.File] {
+			if len(out) > 0 {
 				return
 			}
-			k = e.Pos.File + ":" + e.Msg
+			k = e.Msg
 		}
-		seen[e.Pos.File] = true
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, e)
 		}
 	}
+	for _, e := range s.Cpanel.Errors {
+		add(e)
+	}
 	for _, e := range s.Config.Errors {
 		add(e)
 	}
-	if f := cpanelLocalFile(s); f != nil {
-		// The model keeps the parsed blocks but not the block parser's
-		// marker errors; the split is cheap and pure.
-		if path := parserPath(s, f); path != "" {
-			for _, e := range ex.ParseCpanelLocal(path, f.Src).Errors {
-				add(e)
-			}
-		}
-	}
 	return out
-}
-
-// parserPath returns the path under which the parser knows a file.
-func parserPath(s *Setup, f *lint.File) string {
-	for p, g := range s.byPath {
-		if g == f {
-			return p
-		}
-	}
-	return ""
 }

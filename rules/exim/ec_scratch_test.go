@@ -3,6 +3,7 @@ package exim
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -53,5 +54,30 @@ func TestScratchEC(t *testing.T) {
 	}
 	for _, f := range res.Findings {
 		fmt.Printf("%s:%d:%d %s %s %s | %s\n", f.Path, f.Start.Line, f.Start.Column, f.Rule, f.Severity, f.Message, f.Hint)
+	}
+}
+
+func TestScratchFixtures(t *testing.T) {
+	if os.Getenv("EC_FIX") == "" {
+		t.Skip()
+	}
+	reg := lint.NewRegistry()
+	reg.AddRules(lint.EngineRules...)
+	reg.AddRules(gen.Rules...)
+	reg.AddFrontend(Frontend{})
+	reg.AddRules(Rules...)
+	dirs, _ := filepath.Glob("../../testdata/exim/rules/EX0[01]*/*")
+	for _, d := range dirs {
+		res, err := lint.Run(lint.Options{Registry: reg, Root: d, Settings: lint.Settings{Port: 587}}, []string{d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rule := filepath.Base(filepath.Dir(d))
+		for _, f := range res.Findings {
+			if f.Rule == rule || f.Rule == "EX000" {
+				rel, _ := filepath.Rel(d, f.Path)
+				fmt.Printf("%s/%s: %s:%d %s | %s\n", rule, filepath.Base(d), rel, f.Start.Line, f.Rule, f.Message)
+			}
+		}
 	}
 }

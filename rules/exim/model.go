@@ -176,6 +176,7 @@ type RouteRule struct {
 	HostText           string
 	HostStart, HostEnd int
 	Quoted             bool
+	Unclosed           bool         // a '"' without its closing quote (route_list was cut at a ';')
 	Hosts              *ex.HostList // parsed HostText; offsets are relative to HostText
 	// Options are the words after the host list ("byname", "bydns",
 	// "randomize", "no_randomize", or a transport name).

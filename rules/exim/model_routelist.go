@@ -68,6 +68,8 @@ func parseRouteRule(s string, index int, off []int, withPattern bool) *RouteRule
 			}
 			if i < len(s) {
 				i++
+			} else {
+				r.Unclosed = true
 			}
 		} else {
 			for i < len(s) && !isSpaceByte(s[i]) {

@@ -52,6 +52,23 @@ func (s *Setup) checkDriver(p *lint.Pass, section, singular string, d *ex.Driver
 	generic := genericOptions[section]
 	drv := d.Option("driver")
 	if drv == nil || !drv.HasValue {
+		// readconf_driver_init: the first non-generic option before any
+		// driver line is refused with "driver must be specified"; with
+		// only generic options the instance is refused as a whole.
+		if f := s.FileOf(d.NamePos); f != nil && s.hasError(f, d.NamePos.Line) {
+			return // the parser reported the instance already
+		}
+		for _, o := range d.Options {
+			if _, ok := generic[o.Name]; ok || skip[o.NamePos.File] {
+				continue
+			}
+			if fd, f, ok := s.AtOption(o); ok && !s.hasError(f, fd.Start.Line) {
+				fd.Message = fmt.Sprintf("option %q unknown (\"driver\" must be specified before any private options): %s %s has no driver line", o.Written, singular, d.Name)
+				fd.Hint = fmt.Sprintf("add a `driver = ...` line as the first option of %s", d.Name)
+				p.Report(fd)
+			}
+			return
+		}
 		if fd, f, ok := s.AtPos(d.NamePos, len(d.Name)); ok && !s.hasError(f, fd.Start.Line) {
 			fd.Message = fmt.Sprintf("no driver defined for %s %q: Exim refuses the configuration", singular, d.Name)
 			fd.Hint = fmt.Sprintf("add a `driver = ...` line as the first option of %s", d.Name)

@@ -53,6 +53,14 @@ func checkHostPorts(p *lint.Pass) {
 }
 
 func (s *Setup) checkRuleHosts(p *lint.Pass, opt *ex.Option, rule *RouteRule) {
+	if rule.Unclosed {
+		if fd, _, ok := s.At(opt.Value, rule.HostStart, rule.HostEnd); ok {
+			fd.Message = "the host list's opening quote is not closed within this rule: route_list is split at ';' before quotes are read, so a ';' inside the quoted host list cuts the rule"
+			fd.Hint = `double the semicolons ("<;; a.x:587 ;; b.x") or use another separator ("<+ a.x:587 + b.x")`
+			p.Report(fd)
+		}
+		return
+	}
 	if strings.HasPrefix(rule.HostText, "<;") && !strings.HasPrefix(rule.HostText, "<;;") {
 		if fd, _, ok := s.At(opt.Value, rule.HostStart, rule.HostEnd); ok {
 			fd.Message = fmt.Sprintf("host list %q uses ';' as separator inside route_list, whose rules are separated by ';' first: the rule is cut there", rule.HostText)

@@ -25,8 +25,8 @@ func secSmarthostTransports(s *Setup) []*secTransportRoutes {
 		byT := map[*Transport]*secTransportRoutes{}
 		for _, rt := range s.Routes {
 			t := rt.Transport
-			if t == nil || t.Type != "smtp" {
-				continue
+			if t == nil || t.Type != "smtp" || len(rt.Hosts) == 0 {
+				continue // hosts from an expansion (Debian's hubbed_hosts route_data): not a known smarthost
 			}
 			g := byT[t]
 			if g == nil {
@@ -145,11 +145,24 @@ func secRootDir(s *Setup) (string, bool) {
 	return "", false
 }
 
+// secConfigHomes are where Exim configurations live on a machine; a
+// configuration linted from anywhere else (a copy in a repository, the
+// corpus) is not on its machine, so the files it names cannot be checked.
+var secConfigHomes = []string{"/etc/", "/usr/exim/", "/usr/local/etc/exim/", "/usr/local/exim/", "/var/lib/exim4/"}
+
 // secStat stats an absolute path written in the configuration; known is
-// false when the unit's root directory cannot be told (stdin input).
+// false when the unit's root directory cannot be told (stdin input) or the
+// configuration is not in its place on a machine (or under --root).
 func secStat(p *lint.Pass, s *Setup, path string) (info *lint.FileInfo, known bool, err error) {
 	root, ok := secRootDir(s)
 	if !ok {
+		return nil, false, nil
+	}
+	home := false
+	for _, h := range secConfigHomes {
+		home = home || strings.HasPrefix(s.rootPath(), h)
+	}
+	if !home {
 		return nil, false, nil
 	}
 	info, err = p.FS.Stat(filepath.Join(root, filepath.FromSlash(path)))

@@ -37,8 +37,8 @@ func checkGluedContinuation(p *lint.Pass) {
 			return
 		}
 		for i := 1; i < len(v); i++ {
-			if !secAlnum(v[i-1]) || !secAlnum(v[i]) {
-				continue
+			if !secAlnum(v[i-1]) || !secAlnum(v[i]) || (i >= 2 && v[i-2] == '\\') {
+				continue // "\n\" + "next": the letter ends an escape sequence
 			}
 			p0, p1 := t.Pos(i-1), t.Pos(i)
 			if p0.File != p1.File || p1.Line <= p0.Line {
@@ -99,8 +99,8 @@ func checkListEdges(p *lint.Pass) {
 		}
 		for i, it := range l.Items {
 			if it.Value == "" && i < len(l.Items)-1 {
-				report(it.Start, it.Start+1, "empty item in "+name+": two separators with only white space between them add an item that matches only an empty string",
-					"remove the extra "+sep+" (write "+sep+sep+" without a space for a literal "+sep+")")
+				report(it.Start, it.Start+1, "empty item in "+name+": a "+sep+" with nothing but white space before it adds an item that matches only an empty value (in a host list: local submissions without a sending host; in senders: the empty sender of bounces)",
+					"remove the extra "+sep+" if that is not intended (write "+sep+sep+" without a space for a literal "+sep+")")
 			}
 		}
 		if n := len(l.Items); n > 0 {
@@ -136,8 +136,8 @@ func checkSenderRegex(p *lint.Pass) {
 	check := func(t ex.Text, name string) {
 		l, _ := ex.ParseList(t.S)
 		for _, it := range l.Items {
-			if !strings.HasPrefix(it.Body, "^") && !strings.HasPrefix(it.Body, `\N^`) {
-				continue
+			if it.Negated || !strings.HasPrefix(it.Body, "^") && !strings.HasPrefix(it.Body, `\N^`) {
+				continue // a broad negated item only excludes more
 			}
 			x, _ := ex.ParseExpansion(it.Body)
 			re, ok := ex.Literal(x.Nodes)
@@ -149,6 +149,9 @@ func checkSenderRegex(p *lint.Pass) {
 				continue
 			}
 			dom := re[at+1:]
+			if !secLiteralDomain.MatchString(dom) {
+				continue // "@.*" and the like: any domain on purpose
+			}
 			var problems []string
 			if secUnescapedDot(dom) {
 				problems = append(problems, "'.' matches any character")
@@ -187,6 +190,10 @@ func checkSenderRegex(p *lint.Pass) {
 		}
 	}
 }
+
+// secLiteralDomain is a regex domain part that names a domain: labels
+// joined by dots (escaped or not), optionally anchored.
+var secLiteralDomain = regexp.MustCompile(`^[A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+\$?$`)
 
 func secUnescapedDot(re string) bool {
 	for i := 0; i < len(re); i++ {

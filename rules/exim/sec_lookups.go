@@ -202,6 +202,9 @@ func secIntString(n int) string { return strconv.Itoa(n) }
 // interpreter"; in a router condition the address then bounced.
 func checkPerl(p *lint.Pass) {
 	s := p.Unit.(*Setup)
+	if s.Part != "" {
+		return // an included part linted alone: the main section is not known
+	}
 	if o := s.MainOption("perl_startup"); o != nil && o.HasValue {
 		return
 	}

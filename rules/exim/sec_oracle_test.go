@@ -76,8 +76,15 @@ func TestSecurityRulesEndToEnd(t *testing.T) {
 			}
 			// Harness plumbing only: a private spool (no retry records
 			// between runs) and "byname" (the namespace has no DNS).
-			w := t.TempDir()
-			os.Chmod(w, 0o755)
+			// Not t.TempDir: its parent is 0700 and Exim runs as Debian-exim.
+			w, err := os.MkdirTemp("", "exim-sec-e2e-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.RemoveAll(w) })
+			if err := os.Chmod(w, 0o755); err != nil {
+				t.Fatal(err)
+			}
 			spool := filepath.Join(w, "spool")
 			if err := os.Mkdir(spool, 0o750); err != nil {
 				t.Fatal(err)

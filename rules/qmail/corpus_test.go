@@ -50,9 +50,11 @@ func TestCorpus(t *testing.T) {
 		// second default route (line 2, overridden by line 4: QM004)
 		// with "|user|password" (QM007 info); authsenders lines 1-3 have
 		// no ':' and are skipped by constmap_init(flagcolon=1) in
-		// sagredo's qmail-remote.c (QM001); line 4 uses port 26.
+		// sagredo's qmail-remote.c (QM001); line 4 uses port 26 and,
+		// like line 2 of smtproutes, would AUTH without mandatory TLS
+		// (no control/tlshosts/<host>.pem: QM007 warning).
 		"sagredo-qmail/smtproutes":  {"1 QM002", "1 QM003", "1 QM005", "2 QM004", "2 QM007", "3 QM003", "3 QM005", "4 QM002", "4 QM006"},
-		"sagredo-qmail/authsenders": {"1 QM001", "2 QM001", "3 QM001", "4 GEN001", "4 QM002", "5 GEN001"},
+		"sagredo-qmail/authsenders": {"1 QM001", "2 QM001", "3 QM001", "4 GEN001", "4 QM002", "4 QM007", "5 GEN001"},
 	}
 	got := map[string][]string{}
 	for _, sub := range []string{"coretanium-blog", "freebsdwiki", "koozali-forum", "notqmail-man", "sagredo-qmail"} {

@@ -10,10 +10,6 @@ import (
 // Name is the frontend name rules use in lint.Rule.MTA.
 const Name = "qmail"
 
-// KindAuthsenders is control/authsenders of the qmail-authentication
-// patch (sagredo-dev/qmail, Erwin Hoffmann's SPAMCONTROL).
-const KindAuthsenders lint.Kind = "qmail-authsenders"
-
 // Frontend reads qmail control files.
 type Frontend struct{}
 
@@ -22,7 +18,7 @@ func (Frontend) Name() string { return Name }
 
 // Kinds implements lint.Frontend.
 func (Frontend) Kinds() []lint.Kind {
-	return []lint.Kind{lint.KindQmailSmtproutes, KindAuthsenders}
+	return []lint.Kind{lint.KindQmailSmtproutes, lint.KindQmailAuthsenders}
 }
 
 // IsRoot implements lint.Frontend: smtproutes loads the authsenders beside it.
@@ -35,7 +31,7 @@ func (Frontend) Detect(path string, head []byte) lint.Kind {
 	case "smtproutes":
 		return lint.KindQmailSmtproutes
 	case "authsenders":
-		return KindAuthsenders
+		return lint.KindQmailAuthsenders
 	}
 	return ""
 }
@@ -47,7 +43,7 @@ func (Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
 		s.ControlDir = filepath.Dir(f.DiskPath)
 	}
 	switch f.Kind {
-	case KindAuthsenders:
+	case lint.KindQmailAuthsenders:
 		if s.ControlDir != "" && l.Follow() {
 			if rf, err := l.OpenDisk(filepath.Join(s.ControlDir, "smtproutes"), lint.KindQmailSmtproutes); err == nil && rf.Parsed == nil {
 				s.loadRoutes(l, rf)
@@ -57,7 +53,7 @@ func (Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
 	default:
 		s.loadRoutes(l, f)
 		if s.ControlDir != "" && l.Follow() {
-			if af, err := l.OpenDisk(filepath.Join(s.ControlDir, "authsenders"), KindAuthsenders); err == nil {
+			if af, err := l.OpenDisk(filepath.Join(s.ControlDir, "authsenders"), lint.KindQmailAuthsenders); err == nil {
 				s.loadAuth(l, af)
 			}
 		}
@@ -79,14 +75,11 @@ func (s *Setup) loadRoutes(l *lint.Loader, f *lint.File) {
 	s.Routes = r
 	f.Comments = comments(r.Comments)
 	for _, rt := range r.Routes {
-		var c *qp.Credentials
-		switch {
-		case rt.Pipe != nil:
-			c = rt.Pipe
-		case rt.Clegg != nil:
-			// Masked even when the route is more likely a spacing
-			// mistake (QM001): masking too much leaks nothing.
-			c = rt.Clegg
+		c := rt.Pipe
+		if c == nil {
+			// Only a real Clegg reading: in "relay : 587" the words after
+			// the space are a spacing mistake (QM001), not a password.
+			c = Clegg(rt)
 		}
 		if c != nil && c.Password != nil {
 			f.AddSecret(c.Password.Pos.Offset, c.Password.End.Offset)

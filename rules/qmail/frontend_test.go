@@ -17,7 +17,7 @@ func TestDetect(t *testing.T) {
 	}{
 		{"/var/qmail/control/smtproutes", lint.KindQmailSmtproutes},
 		{"smtproutes", lint.KindQmailSmtproutes},
-		{"/var/qmail/control/authsenders", KindAuthsenders},
+		{"/var/qmail/control/authsenders", lint.KindQmailAuthsenders},
 		{"/var/qmail/control/smtproutes.d/foo.example.net", ""},
 		{"/var/qmail/control/locals", ""},
 		{"/etc/postfix/main.cf", ""},
@@ -145,6 +145,62 @@ func TestMessagesMaskSecrets(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// dirModeFS reports the control directory with a fixed mode and owner
+// (git cannot store them) and knows qmailr.
+type dirModeFS struct {
+	lint.OSFileSystem
+	dir  string
+	mode fs.FileMode
+}
+
+func (d dirModeFS) Stat(p string) (*lint.FileInfo, error) {
+	fi, err := d.OSFileSystem.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	fi.UID, fi.GID = 0, 0
+	if filepath.Clean(p) == d.dir {
+		fi.Mode = fi.Mode&^fs.ModePerm | d.mode
+	} else {
+		fi.Mode = fi.Mode&^fs.ModePerm | 0o644
+	}
+	return fi, nil
+}
+
+func (dirModeFS) LookupUser(name string) (int, int, bool) {
+	if name == "qmailr" {
+		return 7791, 2108, true
+	}
+	return 0, 0, false
+}
+
+func (dirModeFS) LookupGroup(name string) (int, bool) { return 2108, name == "qmail" }
+
+// TestControlDirSearchable checks QM008 on the control/ directory: qmailr
+// needs the search (x) bit to reach any control file.
+func TestControlDirSearchable(t *testing.T) {
+	dir := writeTree(t, map[string]string{"control/smtproutes": ":relay.mail.test:587\n"})
+	ctl := filepath.Join(dir, "control")
+	for _, tt := range []struct {
+		mode fs.FileMode
+		want bool
+	}{{0o700, true}, {0o750, true}, {0o755, false}, {0o711, false}} {
+		res, err := lint.Run(lint.Options{Registry: registry(), FS: dirModeFS{dir: ctl, mode: tt.mode}, Settings: lint.Settings{Port: 587}}, []string{filepath.Join(ctl, "smtproutes")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := false
+		for _, fd := range res.Findings {
+			if fd.Rule == "QM008" {
+				got = true
+			}
+		}
+		if got != tt.want {
+			t.Errorf("control/ mode %04o: QM008 = %v, want %v", tt.mode, got, tt.want)
 		}
 	}
 }

@@ -158,16 +158,19 @@ func checkDialect(p *lint.Pass) {
 					p.Report(fd)
 				} else if !pipeSeen {
 					pipeSeen = true
-					fd := at(f, r.Pipe.User)
-					fd.Message = "relay:port|user|password is the sagredo-dev/qmail (Hoffmann qmail-authentication) syntax; an unpatched qmail-remote reads the port digits and ignores the rest"
-					fd.Hint = "keep this only with that qmail-remote; the file must then be 0640 root:qmail"
-					p.Report(fd)
+					reportPipe(p, s, f, r.Pipe, "relay:port|user|password is the sagredo-dev/qmail (Hoffmann qmail-authentication) syntax; an unpatched qmail-remote reads the port digits and ignores the rest")
 				}
 			}
 		}
 		checkTLSHosts(p, s)
 	}
 	if s.Auth != nil {
+		for _, e := range s.Auth.Entries {
+			if e.Auth != nil && e.Auth.Password != nil && e.Relay.Host != nil && !s.TLS.PEM[qp.FoldKey(e.Relay.HostText())] {
+				reportPipe(p, s, s.AuthFile, e.Auth, "control/authsenders is read by sagredo-dev/qmail (Hoffmann qmail-authentication)")
+				break
+			}
+		}
 		for _, e := range s.Auth.Entries {
 			if e.Auth != nil && e.Auth.Password == nil {
 				fd := at(s.AuthFile, e.Auth.User)
@@ -205,5 +208,23 @@ func checkTLSHosts(p *lint.Pass, s *Setup) {
 		fd.Message = "no control/tlshosts/" + host + ".pem: qmail-tls uses STARTTLS with " + shown(f, rl.Host) + " only when offered and does not verify the certificate; a downgrade sends mail in clear"
 	}
 	fd.Hint = "put the smarthost's CA certificate in control/tlshosts/" + host + ".pem to make TLS mandatory and verified"
+	p.Report(fd)
+}
+
+// reportPipe explains the "|user|password" dialect. sagredo-dev's
+// qmail-remote.c authenticates whenever the server's EHLO reply offers
+// AUTH (smtp_auth), and tls_init gives up silently when STARTTLS is not
+// offered unless control/tlshosts/<host>.pem exists: without that file
+// the password can go out in clear (warning).
+func reportPipe(p *lint.Pass, s *Setup, f *lint.File, c *qp.Credentials, what string) {
+	fd := at(f, c.User)
+	host := qp.FoldKey(c.Relay.HostText())
+	fd.Message = what
+	fd.Hint = "keep this only with that qmail-remote; the file must then be 0640 root:qmail"
+	if host != "" && !s.TLS.PEM[host] {
+		fd.Severity = lint.SeverityWarning
+		fd.Message += "; that qmail-remote sends AUTH whenever the server offers it, also when STARTTLS is not offered or stripped, because there is no control/tlshosts/" + host + ".pem to make TLS mandatory"
+		fd.Hint = "put the smarthost's CA certificate in control/tlshosts/" + host + ".pem so AUTH only happens over verified TLS"
+	}
 	p.Report(fd)
 }

@@ -92,7 +92,7 @@ func checkPort(p *lint.Pass, f *lint.File, rl qp.Relay, what string) {
 		fd := f.At(pt.Pos.Offset, pt.Pos.Offset+len(pt.Digits))
 		fd.Message = fmt.Sprintf("%s %s uses port %d, expected %d", what, host, n, want)
 		if n == 465 {
-			fd.Message += "; 465 expects TLS from the first byte, which qmail-remote does not speak"
+			fd.Message += "; 465 expects TLS from the first byte, which vanilla qmail-remote does not speak (sagredo-dev's TLS build switches to implicit TLS on 465)"
 		}
 		fd.Hint = "use port " + wantText + " (or pass --port if this port is intended)"
 		p.Report(fd)

@@ -86,11 +86,6 @@ func (s *Setup) addFile(f *lint.File) {
 	s.files = append(s.files, f)
 }
 
-// Credentials reports whether any control file holds a password.
-func (s *Setup) Credentials() bool {
-	return (s.RoutesFile != nil && s.RoutesFile.HoldsCredentials) || (s.AuthFile != nil && s.AuthFile.HoldsCredentials)
-}
-
 // Clegg returns a route's credentials when it is written in Tom Clegg's
 // dialect "relay[:port] user password": white space after a non-empty
 // relay, not next to a ':' (that is a spacing mistake, QM001), and no

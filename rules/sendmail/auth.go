@@ -43,7 +43,7 @@ func (s *Setup) authMapRef() *MapRef {
 func checkMapBuilt(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	m := s.authMapRef()
-	if m == nil || m.Source == "" || m.File == nil {
+	if m == nil || m.Source == "" || m.File == nil || !s.follow {
 		return
 	}
 	sufs := compiledSuffixes(m.Type)
@@ -161,7 +161,11 @@ func checkAuthEntry(p *lint.Pass, f *lint.File, e *smp.MapEntry) {
 			pass = true
 		case 'R', 'M':
 		default:
-			bad(fmt.Sprintf("unknown AuthInfo token %q: the tag must be U, I, P, R or M followed by ':' or '='", ellipsis(t, 3)), `use "U:", "I:", "P:", "R:" or "M:"`)
+			what := "a token without a tag"
+			if t.Tag != 0 {
+				what = fmt.Sprintf("the tag %q", string(t.Tag))
+			}
+			bad(fmt.Sprintf("unknown AuthInfo token (%s): each token must start with U, I, P, R or M followed by ':' or '='", what), `use "U:", "I:", "P:", "R:" or "M:"`)
 			continue
 		}
 		if t.Sep == '=' {
@@ -202,18 +206,6 @@ func allQuoted(e *smp.MapEntry) bool {
 		}
 	}
 	return true
-}
-
-// ellipsis shows a token's tag without its data (which may be a secret).
-func ellipsis(t smp.Token, n int) string {
-	if t.Tag == 'P' || t.Tag == 'p' {
-		return t.Text[:min(3, len(t.Text))] + "…"
-	}
-	r := t.Text
-	if len(r) > n {
-		r = r[:n] + "…"
-	}
-	return r
 }
 
 // checkAuthKey is SM011: with FEATURE(`authinfo') sendmail makes three
@@ -355,7 +347,16 @@ func checkAuthTLS(p *lint.Pass) {
 		return
 	}
 	af := s.AuthSource().File
-	if !s.tlsRequired(s.Smart.Name) {
+	switch {
+	case s.AccessMap != nil && s.Access == nil:
+		if s.follow {
+			fd := af.At(l.Entry.KeyStart, l.Entry.KeyStart+len(l.Entry.Key))
+			fd.Severity = lint.SeverityWarning
+			fd.Message = fmt.Sprintf("the access map source %s could not be read, so whether it requires TLS for %s (TLS_Srv:%s ENCR:112) was not checked", s.AccessMap.Source, s.Smart.Name, s.Smart.Name)
+			fd.Hint = "lint the access map source too, or make sure it has a TLS_Srv entry for the smart host"
+			p.Report(fd)
+		}
+	case !s.tlsRequired(s.Smart.Name):
 		fd := af.At(l.Entry.KeyStart, l.Entry.KeyStart+len(l.Entry.Key))
 		if s.AccessMap == nil && s.Access == nil {
 			fd.Message = fmt.Sprintf("AUTH to %s is configured but nothing requires TLS, and there is no access map (FEATURE(`access_db')) to require it: if STARTTLS fails the password goes out in clear", s.Smart.Name)
@@ -455,7 +456,7 @@ func checkAuthPerms(p *lint.Pass) {
 		if m == s.Access {
 			ref = s.AccessMap
 		}
-		if ref == nil || ref.Source == "" {
+		if ref == nil || ref.Source == "" || !s.follow {
 			continue
 		}
 		for _, suf := range compiledSuffixes(ref.Type) {

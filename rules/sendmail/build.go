@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	smp "github.com/smarthost-lint/smarthost-lint/parsers/sendmail"
@@ -30,10 +31,14 @@ func smartText(h *SmartHost) string {
 	return strings.TrimSpace(h.Raw)
 }
 
+// mtimeSlack absorbs copies and archives that write the .mc a fraction
+// of a second after the .cf (and file systems with 1 s or 2 s mtimes).
+const mtimeSlack = 2 * time.Second
+
 // mcNewer reports whether the .mc was modified after the .cf was built.
 func (s *Setup) mcNewer() bool {
 	return s.MCFile != nil && s.CFFile != nil && s.MCFile.Info != nil && s.CFFile.Info != nil &&
-		s.MCFile.Info.ModTime.After(s.CFFile.Info.ModTime)
+		s.MCFile.Info.ModTime.Sub(s.CFFile.Info.ModTime) > mtimeSlack
 }
 
 // checkHandEdit is SM001. cf/README: the .cf is generated from the .mc;
@@ -55,6 +60,14 @@ func checkHandEdit(p *lint.Pass) {
 		fd.Severity = lint.SeverityError
 		fd.Message = fmt.Sprintf("DS in %s is %q but %s gives %q: the .cf was edited by hand, and the next regeneration from the .mc silently undoes it", filepath.Base(s.CFFile.Path), cfv, filepath.Base(s.MCFile.Path), mcv)
 		fd.Hint = "set the smart host in the .mc (define(`SMART_HOST', `[smtp.example.net]')dnl) and regenerate the .cf"
+		p.Report(fd)
+		return
+	}
+	if mcp, cfp, a := s.portsDiffer(); a != nil && !s.mcNewer() {
+		fd := s.CFFile.At(a.Start, a.End)
+		fd.Severity = lint.SeverityError
+		fd.Message = fmt.Sprintf("the smart host's mailer connects to port %s in %s but %s gives port %s: the .cf was edited by hand, and the next regeneration silently undoes it", cfp, filepath.Base(s.CFFile.Path), filepath.Base(s.MCFile.Path), mcp)
+		fd.Hint = "set the port in the .mc (define(`RELAY_MAILER_ARGS', `TCP $h 587')dnl before MAILER(`smtp')) and regenerate the .cf"
 		p.Report(fd)
 		return
 	}
@@ -84,7 +97,7 @@ func checkStaleCF(p *lint.Pass) {
 // tells users to edit /etc/sendmail.cf (the pre-8.10 location).
 func checkInactiveCF(p *lint.Pass) {
 	s := p.Unit.(*Setup)
-	if s.CF == nil || s.CFFile.DiskPath == "" {
+	if s.CF == nil || s.CFFile.DiskPath == "" || !s.follow {
 		return
 	}
 	disk := filepath.ToSlash(s.CFFile.DiskPath)
@@ -158,7 +171,7 @@ func checkRegenerate(p *lint.Pass) {
 		return
 	}
 	path := strings.TrimSpace(cfm4.ArgValue(0))
-	if !filepath.IsAbs(path) {
+	if !filepath.IsAbs(path) || !s.follow {
 		return
 	}
 	if _, err := p.FS.Stat(s.path(path)); err == nil {
@@ -168,4 +181,24 @@ func checkRegenerate(p *lint.Pass) {
 	fd.Message = fmt.Sprintf("%s does not exist on this machine, so `m4 sendmail.mc > sendmail.cf` fails with \"cannot open\": the sendmail-cf package is missing or lives elsewhere", path)
 	fd.Hint = "install the sendmail-cf package, or include the cf.m4 path of this distribution (Debian /usr/share/sendmail/cf/m4/cf.m4, RHEL /usr/share/sendmail-cf/m4/cf.m4)"
 	p.Report(fd)
+}
+
+// portsDiffer compares the port of the smart host's mailer in the .mc and
+// in the .cf; it returns the A= field of the .cf when they differ.
+func (s *Setup) portsDiffer() (mcPort, cfPort string, a *smp.Field) {
+	mailer := "relay"
+	if !s.MCSmart.Empty() {
+		mailer = s.MCSmart.Mailer
+	}
+	u := s.mailerFor(mailer)
+	l := s.CF.MailerNamed(mailer)
+	if !u.Defined || u.Port == "" || l == nil {
+		return "", "", nil
+	}
+	p, ok := l.Mailer.Port()
+	if !ok || portNumber(p) == portNumber(u.Port) {
+		return "", "", nil
+	}
+	f := l.Mailer.Fields["A"]
+	return u.Port, p, &f
 }

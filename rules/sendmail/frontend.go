@@ -65,11 +65,21 @@ func inMailDir(p string) bool {
 
 // Load implements lint.Frontend.
 func (fe Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
-	s := &Setup{root: l.Root()}
+	s := &Setup{root: l.Root(), follow: l.Follow()}
 	switch f.Kind {
 	case lint.KindSendmailMC:
 		s.loadMC(l, f)
 	case lint.KindSendmailCF:
+		// A .cf linted on its own is judged with the .mc it is built from
+		// (sendmail.cf <- sendmail.mc): that is where SM001/SM002 look.
+		if f.DiskPath != "" && l.Follow() {
+			mcPath := strings.TrimSuffix(f.DiskPath, ".cf") + ".mc"
+			if mf, err := l.OpenDisk(mcPath, lint.KindSendmailMC); err == nil && mf.Parsed == nil {
+				mf.Kind = lint.KindSendmailMC
+				s.loadMC(l, mf)
+				break
+			}
+		}
 		s.loadCF(l, f)
 		s.loadMaps(l)
 	default:
@@ -196,12 +206,13 @@ func markSecrets(f *lint.File, mm *smp.Makemap) {
 			continue
 		}
 		for _, t := range e.Tokens {
-			switch {
-			case t.Tag == 'P' || t.Tag == 'p':
+			switch t.Tag {
+			case 'U', 'I', 'R', 'M':
+			case 'P':
 				f.AddSecret(t.DataStart, t.DataEnd)
-			case t.Tag == 0 && !t.Quoted && looksLikePassword(t.Text):
-				// An unquoted P:secret is tokenised with its tag, so
-				// this only catches odd words: mask them too.
+			default:
+				// A token without a known tag may be a password typed
+				// without its "P:": mask it whole.
 				f.AddSecret(t.Start, t.End)
 			}
 		}
@@ -220,8 +231,6 @@ func markSecrets(f *lint.File, mm *smp.Makemap) {
 	// these files together with their compiled maps, so GEN003 would
 	// only repeat it.
 }
-
-func looksLikePassword(w string) bool { return len(w) > 2 && (w[1] == ':' || w[1] == '=') }
 
 func isAuthInfoKey(k string) bool { return len(k) >= 9 && strings.EqualFold(k[:9], "AuthInfo:") }
 

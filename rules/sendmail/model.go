@@ -43,8 +43,11 @@ type Setup struct {
 
 	// root is --root: paths written in the configuration (map files,
 	// cf.m4) are checked under it.
-	root  string
-	files []*lint.File
+	root string
+	// follow is false with --no-follow: referenced files (maps, cf.m4,
+	// the other sendmail.cf) are then neither read nor looked at.
+	follow bool
+	files  []*lint.File
 }
 
 // MTA implements lint.Unit.
@@ -414,6 +417,18 @@ func (s *Setup) AuthFor(h *SmartHost) *Lookup {
 		if _, err := netip.ParseAddr(h.Name); err == nil {
 			if e := find("AuthInfo:" + h.Name); e != nil {
 				return &Lookup{e, "server_addr"}
+			}
+		}
+	}
+	if s.AuthinfoMap == nil && h != nil {
+		// Without FEATURE(`authinfo') the entries live in the access map,
+		// which is looked up "in the same way" as other access entries:
+		// parent domains match too (cf/README; the limit of "only up to
+		// three lookups" applies to the authinfo feature).
+		for d := h.Name; strings.Contains(d, "."); {
+			_, d, _ = strings.Cut(d, ".")
+			if e := find("AuthInfo:" + d); e != nil {
+				return &Lookup{e, "server_name"}
 			}
 		}
 	}

@@ -150,27 +150,27 @@ func TestOracleTricky(t *testing.T) {
 	script := testenv.OracleScript(t, "sendmail-check.sh")
 	const head = "divert(-1)dnl\ndivert(0)dnl\nOSTYPE(`debian')dnl\n"
 	cases := map[string]string{
-		"bracketed":           "define(`SMART_HOST', `[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
-		"relay prefix":        "define(`SMART_HOST', `relay:[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
-		"esmtp prefix":        "define(`SMART_HOST', `esmtp:[smtp.example.com]')dnl\ndefine(`ESMTP_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
-		"esmtp args, relay":   "define(`SMART_HOST', `[smtp.example.com]')dnl\ndefine(`ESMTP_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
-		"args after MAILER":   "define(`SMART_HOST', `[smtp.example.com]')dnl\nMAILER(`smtp')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\n",
-		"no args":             "define(`SMART_HOST', `[smtp.example.com]')dnl\nMAILER(`smtp')dnl\n",
-		"port in host":        "define(`SMART_HOST', `[smtp.example.com]:587')dnl\nMAILER(`smtp')dnl\n",
-		"straight quotes":     "define('SMART_HOST','[smtp.example.com]')dnl\nMAILER(`smtp')dnl\n",
-		"typographic quotes":  "define(`SMART_HOST', ‘[smtp.example.com]’)dnl\nMAILER(`smtp')dnl\n",
-		"hash line expanded":  "# define(`SMART_HOST',`[x.example.com]')\nMAILER(`smtp')dnl\n",
-		"dnl line":            "dnl define(`SMART_HOST',`[x.example.com]')\nMAILER(`smtp')dnl\n",
-		"redefined":           "define(`SMART_HOST', `[a.example.com]')dnl\nMAILER(`smtp')dnl\ndefine(`SMART_HOST', `[b.example.com]')dnl\n",
-		"undefined":           "define(`SMART_HOST', `[a.example.com]')dnl\nundefine(`SMART_HOST')dnl\nMAILER(`smtp')dnl\n",
-		"no dnl":              "define(`SMART_HOST', `[smtp.example.com]')\ndefine(`RELAY_MAILER_ARGS', `TCP $h 2525')\nMAILER(`smtp')\n",
-		"nullclient":          "FEATURE(`nullclient', `hub.example.com')dnl\n",
-		"unclosed quote":      "define(`SMART_HOST', `[smtp.example.com])dnl\nMAILER(`smtp')dnl\n",
-		"missing paren":       "define(`SMART_HOST', `[smtp.example.com]'dnl\nMAILER(`smtp')dnl\n",
-		"multi-line define":   "define(`SMART_HOST',\n  `[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', dnl\n`TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
-		"no mailer":           "define(`SMART_HOST', `[smtp.example.com]')dnl\n",
-		"unquoted define":     "define(SMART_HOST, [smtp.example.com])dnl\nMAILER(smtp)dnl\n",
-		"submission service":  "define(`SMART_HOST', `[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h submission')dnl\nMAILER(`smtp')dnl\n",
+		"bracketed":          "define(`SMART_HOST', `[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
+		"relay prefix":       "define(`SMART_HOST', `relay:[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
+		"esmtp prefix":       "define(`SMART_HOST', `esmtp:[smtp.example.com]')dnl\ndefine(`ESMTP_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
+		"esmtp args, relay":  "define(`SMART_HOST', `[smtp.example.com]')dnl\ndefine(`ESMTP_MAILER_ARGS', `TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
+		"args after MAILER":  "define(`SMART_HOST', `[smtp.example.com]')dnl\nMAILER(`smtp')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\n",
+		"no args":            "define(`SMART_HOST', `[smtp.example.com]')dnl\nMAILER(`smtp')dnl\n",
+		"port in host":       "define(`SMART_HOST', `[smtp.example.com]:587')dnl\nMAILER(`smtp')dnl\n",
+		"straight quotes":    "define('SMART_HOST','[smtp.example.com]')dnl\nMAILER(`smtp')dnl\n",
+		"typographic quotes": "define(`SMART_HOST', ‘[smtp.example.com]’)dnl\nMAILER(`smtp')dnl\n",
+		"hash line expanded": "# define(`SMART_HOST',`[x.example.com]')\nMAILER(`smtp')dnl\n",
+		"dnl line":           "dnl define(`SMART_HOST',`[x.example.com]')\nMAILER(`smtp')dnl\n",
+		"redefined":          "define(`SMART_HOST', `[a.example.com]')dnl\nMAILER(`smtp')dnl\ndefine(`SMART_HOST', `[b.example.com]')dnl\n",
+		"undefined":          "define(`SMART_HOST', `[a.example.com]')dnl\nundefine(`SMART_HOST')dnl\nMAILER(`smtp')dnl\n",
+		"no dnl":             "define(`SMART_HOST', `[smtp.example.com]')\ndefine(`RELAY_MAILER_ARGS', `TCP $h 2525')\nMAILER(`smtp')\n",
+		"nullclient":         "FEATURE(`nullclient', `hub.example.com')dnl\n",
+		"unclosed quote":     "define(`SMART_HOST', `[smtp.example.com])dnl\nMAILER(`smtp')dnl\n",
+		"missing paren":      "define(`SMART_HOST', `[smtp.example.com]'dnl\nMAILER(`smtp')dnl\n",
+		"multi-line define":  "define(`SMART_HOST',\n  `[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', dnl\n`TCP $h 587')dnl\nMAILER(`smtp')dnl\n",
+		"no mailer":          "define(`SMART_HOST', `[smtp.example.com]')dnl\n",
+		"unquoted define":    "define(SMART_HOST, [smtp.example.com])dnl\nMAILER(smtp)dnl\n",
+		"submission service": "define(`SMART_HOST', `[smtp.example.com]')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h submission')dnl\nMAILER(`smtp')dnl\n",
 	}
 	for name, body := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -235,5 +235,57 @@ func TestCorpusCF(t *testing.T) {
 			t.Errorf("%s: %d mailers parsed, %d in the file", p, n, len(mailers))
 		}
 		t.Logf("%s: DS%q, %d mailers", filepath.Base(filepath.Dir(p)), got, n)
+	}
+}
+
+var probeLine = regexp.MustCompile(`^key(\d+)\s+(key\d+|no AUTH)\s`)
+
+// TestOracleAuthKeys delivers through the real sendmail with one AuthInfo
+// key at a time (auth-key-probe.sh) and checks SM011's model: a key the
+// model matches must authenticate, a key it rejects must not. An address
+// key is only judged by the real lookup ({server_addr}; the probe's host
+// resolves to 127.0.0.2), which SM011 reports as a warning.
+func TestOracleAuthKeys(t *testing.T) {
+	script := testenv.OracleScript(t, "auth-key-probe.sh")
+	dest := "[smtp.example.com]"
+	keys := []string{
+		"AuthInfo:smtp.example.com", "AuthInfo:[smtp.example.com]", "AuthInfo:smtp.example.com:",
+		"AuthInfo:smtp.example.com.", "AuthInfo:SMTP.Example.COM", "AuthInfo:", "AuthInfo:127.0.0.2",
+		"AuthInfo:other.example.com",
+	}
+	out, err := exec.Command("bash", append([]string{script, "sendmail", dest}, keys...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	real := map[int]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if m := probeLine.FindStringSubmatch(line); m != nil {
+			n := 0
+			for _, c := range m[1] {
+				n = n*10 + int(c-'0')
+			}
+			if _, seen := real[n]; !seen { // the first block is "alone"
+				real[n] = m[2] != "no AUTH"
+			}
+		}
+	}
+	if len(real) != len(keys) {
+		t.Fatalf("probe output has %d results for %d keys:\n%s", len(real), len(keys), out)
+	}
+	mc := "define(`SMART_HOST', `" + dest + "')dnl\ndefine(`RELAY_MAILER_ARGS', `TCP $h 587')dnl\nFEATURE(`authinfo')dnl\nMAILER(`smtp')dnl\n"
+	for i, k := range keys {
+		s := loadMC(t, "sendmail.mc", []byte(mc))
+		src := k + ` "U:u" "P:pw" "M:PLAIN"` + "\n"
+		mm, _ := smp.ParseMakemap("authinfo", []byte(src))
+		s.Authinfo = &MapFile{File: lint.NewFile("authinfo", lint.KindSendmailAuthinfo, []byte(src)), Parsed: mm}
+		model := s.AuthFor(s.Smart) != nil
+		got := real[i+1]
+		t.Logf("%-32s sendmail AUTH=%v model match=%v", k, got, model)
+		if strings.HasPrefix(k, "AuthInfo:127.") {
+			continue
+		}
+		if model != got {
+			t.Errorf("%s: real sendmail AUTH=%v, model match=%v", k, got, model)
+		}
 	}
 }
