@@ -66,6 +66,7 @@ const (
 	SkipOverlap = "overlaps another fix; run again after this one is applied"
 	SkipSecret  = "would copy a secret"
 	SkipInvalid = "edit outside the file"
+	SkipSyntax  = "the file has a syntax error; fix that first"
 )
 
 // PlanFixes groups the fixes of res by file and applies them in memory.
@@ -75,9 +76,16 @@ const (
 // linesOverlap), so the result is deterministic and every applied fix is
 // applied entirely; fixing again after re-linting applies the rest. A fix identical
 // to one already accepted (two findings suggesting the same change) is
-// applied once. Files without fixes are not in the plan; plans are sorted
-// by path.
+// applied once. No fix is applied to a file with a syntax error (a finding
+// of a *000 rule): edits computed from a partial parse could do damage.
+// Files without fixes are not in the plan; plans are sorted by path.
 func PlanFixes(res *Result, unsafe bool) []*FixPlan {
+	broken := map[string]bool{}
+	for _, fd := range res.Findings {
+		if strings.HasSuffix(fd.Rule, "000") {
+			broken[fd.Path] = true
+		}
+	}
 	byPath := map[string]*File{}
 	for _, f := range res.Files {
 		if _, ok := byPath[f.Path]; !ok {
@@ -108,6 +116,9 @@ func PlanFixes(res *Result, unsafe bool) []*FixPlan {
 		pf := PlannedFix{Finding: fd, Fix: fd.Fix}
 		skip := func(reason string) { p.Skipped = append(p.Skipped, SkippedFix{pf, reason}) }
 		switch {
+		case broken[fd.Path]:
+			skip(SkipSyntax)
+			continue
 		case !fd.Fix.Safe && !unsafe:
 			skip(SkipUnsafe)
 			continue

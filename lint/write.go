@@ -8,7 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"syscall"
 )
 
@@ -150,19 +150,13 @@ type FileFix struct {
 // fixes, sorted by path. Run the linter again afterwards to see what
 // remains; a second run of WriteFixes on that result changes nothing.
 func WriteFixes(res *Result, opts FixOptions) []FileFix {
-	broken := map[string]bool{}
-	for _, fd := range res.Findings {
-		if strings.HasSuffix(fd.Rule, "000") {
-			broken[fd.Path] = true
-		}
-	}
 	var out []FileFix
 	for _, p := range PlanFixes(res, opts.Unsafe) {
 		ff := FileFix{Plan: p}
 		switch {
-		case len(p.Applied) == 0 || bytes.Equal(p.New, p.File.Src):
-		case broken[p.File.Path]:
+		case slices.ContainsFunc(p.Skipped, func(s SkippedFix) bool { return s.Reason == SkipSyntax }):
 			ff.Err = ErrParseErrors
+		case len(p.Applied) == 0 || bytes.Equal(p.New, p.File.Src):
 		case p.File.DiskPath == "":
 			ff.Err = ErrNotOnDisk
 		default:

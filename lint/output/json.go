@@ -117,7 +117,8 @@ func JSON(w io.Writer, res *lint.Result) error {
 // encodeFix serialises the rule's edits as they are. f gives line and
 // column positions; when the file is unknown they are 0.
 func encodeFix(f *lint.File, fix *lint.Fix) *jsonFix {
-	if fix == nil {
+	if fix == nil || (f != nil && f.FixLeaksSecret(fix)) {
+		// A fix that would copy a secret is not shown (GEN005).
 		return nil
 	}
 	out := &jsonFix{Description: fix.Description, Safe: fix.Safe, Edits: make([]jsonEdit, 0, len(fix.Edits))}

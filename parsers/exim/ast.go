@@ -189,6 +189,7 @@ type Driver struct {
 	NamePos Pos
 	Section string    // "routers", "transports" or "authenticators"
 	Options []*Option // in order, repeats included; `driver` is one of them
+	Line    *Line // the `name:` line
 	// Invalid marks an instance line Exim rejects ("remote-smtp:", "1x:"):
 	// Name is the text before the colon; the error is in Config.Errors.
 	Invalid bool
@@ -311,6 +312,7 @@ type Macro struct {
 	// Ignored is set when a -D macro of the same name made the definition
 	// a no-op.
 	Ignored bool
+	Line    *Line // the definition line (nil for -D)
 }
 
 // Include is a .include or .include_if_exists line.

@@ -70,7 +70,7 @@ func TestOracleCorpus(t *testing.T) {
 	cases := prepareOracleCases(t, corpus, tmp)
 	clean := func(s string) string { return strings.ReplaceAll(s, tmp, "<tmp>") }
 	var semantic []SemanticCase
-	checked, ran := 0, 0
+	checked, ran, values := 0, 0, 0
 	for _, oc := range cases {
 		t.Run(oc.name, func(t *testing.T) {
 			ran++
@@ -88,7 +88,7 @@ func TestOracleCorpus(t *testing.T) {
 					if len(c.Errors) > 0 {
 						t.Errorf("exim accepts, we report %v", errStrings(c))
 					}
-					compareBP(t, c, out)
+					values += compareBP(t, c, out)
 					return
 				}
 				if line == 0 {
@@ -136,7 +136,7 @@ func TestOracleCorpus(t *testing.T) {
 			t.Errorf("too many semantic rejections")
 		})
 	}
-	t.Logf("%d files, %d exim runs, %d semantic rejections", len(cases), checked, len(semantic))
+	t.Logf("%d files, %d exim runs, %d semantic rejections, %d option values compared with exim -bP", len(cases), checked, len(semantic), values)
 	if ran == len(cases) {
 		compareSemantic(t, semantic)
 	}
@@ -278,7 +278,7 @@ func optionNamedIn(c *Config, msg string) *Option {
 }
 
 // compareBP checks the -bP driver lists exim-check.sh printed.
-func compareBP(t *testing.T, c *Config, out string) {
+func compareBP(t *testing.T, c *Config, out string) (compared int) {
 	t.Helper()
 	for _, kind := range []string{"routers", "transports", "authenticators"} {
 		prefix := "--- " + kind + ":"
@@ -313,11 +313,34 @@ func compareBP(t *testing.T, c *Config, out string) {
 					t.Errorf("%s %s: exim driver %q, we %q", kind, d.Name, w, d.DriverType())
 				}
 			}
+			// and the option values exim-check.sh shows, for the
+			// options the file sets (the others are defaults)
+			reOpt := regexp.MustCompile(`^  (\S+): (\S+) = (.*)$`)
+			for _, x := range strings.Split(block, "\n") {
+				m := reOpt.FindStringSubmatch(x)
+				if m == nil || m[2] == "driver" {
+					continue
+				}
+				var d *Driver
+				for _, dd := range c.Drivers(kind) {
+					if dd.Name == m[1] {
+						d = dd
+					}
+				}
+				if d == nil {
+					continue
+				}
+				if os := d.OptionsNamed(m[2]); len(os) == 1 && os[0].HasValue && os[0].Value.S != m[3] {
+					t.Errorf("%s %s: exim %s = %q, we %q", kind, d.Name, m[2], m[3], os[0].Value.S)
+				}
+				compared++
+			}
 		}
 		if !found {
 			t.Errorf("no %s line in exim-check.sh output", kind)
 		}
 	}
+	return compared
 }
 
 func compareSemantic(t *testing.T, got []SemanticCase) {
@@ -458,5 +481,42 @@ func testSuiteSubst(dir, num string) func(string) string {
 			s = r.re.ReplaceAllString(s, r.val)
 		}
 		return s
+	}
+}
+
+// TestValidFiles: the files of testdata/exim/parser/valid parse without
+// errors; Exim accepts them and shows the same drivers and values.
+func TestValidFiles(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(parserTestdata, "valid", "*.conf"))
+	if len(files) == 0 {
+		t.Fatal("no files")
+	}
+	var script string
+	if !testing.Short() {
+		script = testenv.OracleScript(t, "exim-check.sh")
+	}
+	for _, f := range files {
+		abs, _ := filepath.Abs(f)
+		src, err := os.ReadFile(abs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := Parse(abs, src, Options{ReadFile: os.ReadFile})
+		checkPositions(t, c)
+		checkGrammar(t, c)
+		if len(c.Errors) > 0 {
+			t.Errorf("%s: %v", f, errStrings(c))
+		}
+		if script == "" {
+			continue
+		}
+		out, msg, line, _, ok := runEximCheck(t, script, abs)
+		if !ok {
+			t.Errorf("%s: exim rejects it at line %d: %s", f, line, msg)
+			continue
+		}
+		if n := compareBP(t, c, out); n < 2 {
+			t.Errorf("%s: only %d values compared", f, n)
+		}
 	}
 }

@@ -65,6 +65,7 @@ func TestParseExpansion(t *testing.T) {
 		{"x ${lookup{a}lsearch{/p}", `t"x " ${lookup {t"a"} t"lsearch" {t"/p"}}!`, 2},
 		{"${if eq{a}{b}{c}", `${if t" eq" {t"a"} {t"b"} {t"c"}}!`, 0},
 		{"${if eq{a{b}{c}}", `${if t" eq" {t"a" {t"b"} {t"c"}}}!`, 0},
+		{"$h_subject: ${bh_x-y:}", `$h_subject: t" " $bh_x-y:`, -1},
 		{"pa$", `t"pa" $!`, 2},
 		{"pa$-x", `t"pa" $! t"-x"`, 2},
 		{"${perl{check_limits}}", `${perl {t"check_limits"}}`, -1},
@@ -149,7 +150,9 @@ func TestExpansionDeepNesting(t *testing.T) {
 
 // TestExpansionFastPath: the literal fast path builds what the grammar does.
 func TestExpansionFastPath(t *testing.T) {
-	for _, s := range []string{"", "a", "a b {c} }", "x\ny"} {
+	for _, s := range []string{"", "a", "a b {c} }", "x\ny", "$h_subject: ${h_x-y:} $bheader_a $lh_ $b_x $host $",
+		`\x4 \x4142 \1234 \N a \N b \N \é \`, "a\vb \v ${if eq{a\v}{b}", "${a{b${c}d}e", "}}{{${", "\xff\xfe$\xff{\xff}",
+		"${lookup{$sender_address_domain}lsearch*{/etc/mailips}{$value}{}}", `$\N\N$$`} {
 		checkExpansionFastPath(t, s)
 	}
 }
@@ -202,6 +205,7 @@ func FuzzParseExpansion(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	addValueSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 4096 {
 			return

@@ -1,4 +1,5 @@
 // API: stable
+
 package exim
 
 import (

@@ -1,6 +1,8 @@
 package exim
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -25,13 +27,13 @@ func TestParseList(t *testing.T) {
 		{"a", ':', []string{"a"}},
 		{"a:b", ':', []string{"a", "b"}},
 		{" a : b ", ':', []string{"a", "b"}},
-		{"a::b", ':', []string{"a:b"}},        // doubled separator = literal
+		{"a::b", ':', []string{"a:b"}},           // doubled separator = literal
 		{"a : : b", ':', []string{"a", "", "b"}}, // empty middle item
-		{"a :", ':', []string{"a"}},             // empty last item ignored
-		{"a : : ", ':', []string{"a", ""}},      // spec: only the last empty item is ignored
-		{":", ':', []string{""}},                // "senders = :" is the empty sender
-		{"::587", ':', []string{":587"}},        // RULES.md EX009: host ":587"
-		{"h:::587", ':', []string{"h:", "587"}}, // RULES.md EX009: host "h:"
+		{"a :", ':', []string{"a"}},              // empty last item ignored
+		{"a : : ", ':', []string{"a", ""}},       // spec: only the last empty item is ignored
+		{":", ':', []string{""}},                 // "senders = :" is the empty sender
+		{"::587", ':', []string{":587"}},         // RULES.md EX009: host ":587"
+		{"h:::587", ':', []string{"h:", "587"}},  // RULES.md EX009: host "h:"
 		{"h::587::25", ':', []string{"h:587:25"}},
 		{"<; a ; b", ';', []string{"a", "b"}},
 		{"<;a;;b", ';', []string{"a;b"}},
@@ -77,6 +79,10 @@ func TestListItemClassify(t *testing.T) {
 	}
 	if it[5].Lookup != nil || it[5].Named != "" || it[6].Lookup != nil {
 		t.Errorf("plain items classified: %+v %+v", it[5], it[6])
+	}
+	l, _ = ParseList("*@partial-lsearch;/etc/spamexperts_domains")
+	if lk := l.Items[0].Lookup; lk == nil || lk.Type != "lsearch" || !lk.Partial || lk.Query != "/etc/spamexperts_domains" {
+		t.Errorf("*@partial-lsearch item: %+v", lk)
 	}
 	for _, bad := range []string{"a : !", "+", "a : ! "} {
 		if _, err := ParseList(bad); err == nil {
@@ -146,6 +152,7 @@ func FuzzParseList(f *testing.F) {
 	for _, s := range []string{"a : b", "<; a ; b", "a::b : c", "! +local_domains", "partial-lsearch;/etc/y", ":", "<\na\n", "h:::587", "a\\ :b"} {
 		f.Add(s)
 	}
+	addValueSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		l, _ := ParseList(s)
 		checkListInvariants(t, s, l)
@@ -171,4 +178,24 @@ func FuzzParseList(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addValueSeeds seeds a fuzz target with the option values of the Exim
+// fixtures in testdata (the text after "name =" on each line).
+func addValueSeeds(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/exim/*/*/*/etc/*/*")
+	more, _ := filepath.Glob("../../testdata/exim/*/*/*/etc/*")
+	n := 0
+	for _, p := range append(files, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if _, v, ok := strings.Cut(line, " = "); ok && n < 2000 {
+				f.Add(v)
+				n++
+			}
+		}
+	}
 }

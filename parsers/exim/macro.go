@@ -3,6 +3,7 @@ package exim
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Macros follow readconf.c/macro.c of Exim 4.96:
@@ -30,11 +31,17 @@ type active struct {
 	builtin bool
 }
 
-func (p *parser) initMacros() {
-	for _, b := range builtinMacros {
-		p.macros = append(p.macros, &active{name: b[0], val: Text{S: b[1]}, builtin: true})
+// builtinActive are the builtin macros, shared by every parse: no file
+// can redefine them (a definition line starts with an upper-case letter).
+var builtinActive = sync.OnceValue(func() []*active {
+	out := make([]*active, len(builtinMacros))
+	for i, b := range builtinMacros {
+		out[i] = &active{name: b[0], val: Text{S: b[1]}, builtin: true}
 	}
-	p.nUser = len(p.macros)
+	return out
+})
+
+func (p *parser) initMacros() {
 	names := make([]string, 0, len(p.o.Defines))
 	for k := range p.o.Defines {
 		names = append(names, k)
@@ -66,15 +73,15 @@ func (p *parser) expand(t *Text, from int) bool {
 	if i >= len(s) {
 		return false
 	}
-	start := p.nUser
+	list := p.macros
 	if s[i] == '_' {
-		start = 0
+		list = append(append(make([]*active, 0, len(builtinActive())+len(p.macros)), builtinActive()...), p.macros...)
 	}
-	if start == len(p.macros) {
+	if len(list) == 0 {
 		return false
 	}
 	found := false
-	for _, m := range p.macros[start:] {
+	for _, m := range list {
 		s = t.S
 		i = nextCandidate(s, i)
 		if i >= len(s) {
@@ -144,14 +151,14 @@ func (p *parser) defineMacro(l *Line) {
 	i = skipSpace(s, i)
 	m := &Macro{
 		Name: name, NamePos: namePos, Value: l.Text.slice(i, len(s)),
-		Redefine: redef, Section: p.sec.Name,
+		Redefine: redef, Section: p.sec.Name, Line: l,
 	}
 	if p.kind == kindDriver && p.drv != nil {
 		m.Ends = p.drv
 	}
 	p.c.Macros = append(p.c.Macros, m)
 	var same *active
-	for _, a := range p.macros {
+	for _, a := range append(builtinActive()[:len(builtinActive()):len(builtinActive())], p.macros...) {
 		if a.name == name {
 			if !a.cmd && !redef {
 				p.errAt(namePos, "macro", "macro \""+name+"\" is already defined (use \"==\" if you want to redefine it)")

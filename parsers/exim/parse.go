@@ -41,11 +41,11 @@ var sectionNames = []struct{ key, name, class string }{
 
 type frame struct {
 	f    *SourceFile
-	line int // number of the next physical line
-	off int    // offset of the next physical line
-	end int    // end of the text to read (len(f.Src) unless a fragment)
-	dir string // directory for relative .include names
-	inc *Include
+	line int    // number of the next physical line
+	off  int    // offset of the next physical line
+	end  int    // end of the text to read (len(f.Src) unless a fragment)
+	dir  string // directory for relative .include names
+	inc  *Include
 	// synth are generated lines (Debian's macro block) read instead of f.
 	synth []Text
 }
@@ -54,8 +54,7 @@ type parser struct {
 	c      *Config
 	o      Options
 	stack  []*frame
-	macros []*active // builtins, -D, then file macros, in Exim's list order
-	nUser  int       // index of the first non-builtin macro in macros
+	macros []*active // -D, then file macros, in Exim's list order (builtins: builtinActive)
 	cstate int
 	cstack []condFrame
 
@@ -65,8 +64,11 @@ type parser struct {
 	drv   *Driver
 	had   map[string]bool
 
-	lastEnd Pos // end of the last physical line read
+	lastEnd Pos             // end of the last physical line read
+	names   map[string]bool // section + "\x00" + driver name, for duplicates
 	seg1    [1]seg
+	lbuf    []byte // reused logical-line buffers
+	lsegs   []seg
 	line    *Line // logical line being processed
 
 	// afterLine, when set, sees every physical line read from a file
@@ -78,9 +80,9 @@ type parser struct {
 type physLine struct {
 	line int // line number (0 for generated lines)
 	t    Text
-	nl bool // ended with a newline
-	f  *SourceFile
-	at int // offset of the line in f
+	nl   bool // ended with a newline
+	f    *SourceFile
+	at   int // offset of the line in f
 }
 
 func parse(path string, src []byte, o Options) (*Config, error) {
@@ -143,7 +145,10 @@ func (p *parser) run() {
 	}
 	p.endSection()
 	for i := len(p.cstack) - 1; i >= 0; i-- {
-		p.errAt(p.cstack[i].cond.Pos, "conditional", "Unexpected end of configuration file: .endif missing")
+		// Exim names the last line of the file; we point at the .ifdef
+		// and give the end of the file as End.
+		e := p.errAt(p.cstack[i].cond.Pos, "conditional", "Unexpected end of configuration file: .endif missing")
+		e.End = p.lastEnd
 	}
 }
 
@@ -218,6 +223,7 @@ func (p *parser) logical() (*Line, bool) {
 	var tb textBuilder
 	var l *Line
 	continued := false // the previous physical line ended with a backslash
+	var simple *Text   // the line as a slice of the file, while it is one unsubstituted physical line
 	for {
 		pl, ok := p.readPhys()
 		if !ok {
@@ -270,13 +276,24 @@ func (p *parser) logical() (*Line, bool) {
 			if pl.f == nil {
 				l.Pos = pl.t.Pos(ws)
 			}
-			tb.b = make([]byte, 0, len(s)+16)
+			tb.b = p.lbuf[:0]
+			tb.segs = p.lsegs[:0]
 		}
 		if continued && ws == len(s) && l != nil {
 			// An empty line ends a continuation (readconf.c: the
 			// trailing-backslash test sees the text before it).
 			l.Broken = true
 			l.BreakPos = pl.pos(0)
+		}
+		if len(tb.b) == 0 && !found && l != nil && len(pl.t.segs) == 1 {
+			e := len(s)
+			for e > ws && isSpace(s[e-1]) {
+				e--
+			}
+			st := pl.t.slice(ws, e)
+			simple = &st
+		} else {
+			simple = nil
 		}
 		tb.appendText(&pl.t, ws, len(s))
 		if len(tb.b) > p.o.MaxLine {
@@ -306,7 +323,13 @@ func (p *parser) logical() (*Line, bool) {
 			}
 		}
 	}
-	l.Text = tb.text()
+	if simple != nil && len(tb.b) == len(simple.S) {
+		// One physical line without substitution: share the file text.
+		l.Text = *simple
+	} else {
+		l.Text = Text{S: string(tb.b), segs: append([]seg(nil), tb.segs...)}
+	}
+	p.lbuf, p.lsegs = tb.b[:0], tb.segs[:0]
 	if !l.End.IsValid() {
 		l.End = p.lastEnd
 	}
@@ -399,6 +422,11 @@ func (p *parser) begin(l *Line) {
 		return
 	}
 	sec := &Section{Name: name, Begin: pos, Written: written}
+	if name == "local_scan" {
+		// Exim as Debian (and most distributions) build it has no
+		// local_scan options; the section itself is fatal.
+		p.errAt(pos, "section", "local_scan() options not supported: (LOCAL_SCAN_HAS_OPTIONS not defined in Local/Makefile)")
+	}
 	if p.had[name] {
 		p.errAt(l.Text.Pos(i), "section", "\""+written+"\" section is repeated in the configuration file")
 	} else {
@@ -482,16 +510,29 @@ func (p *parser) namedList(l *Line, kind string, i int, hide bool) {
 		p.errAt(l.Pos, "syntax", "unrecognized configuration line")
 		return
 	}
+	// MAX_NAMED_LIST is 16 per kind in Exim 4.96.
+	n := 0
+	for _, o := range p.c.Lists {
+		if o.Kind == kind {
+			n++
+		}
+	}
+	if n >= 16 {
+		p.errAt(l.Pos, "syntax", "too many named "+listNoun(kind)+"s (max is 16)")
+	}
 	i = skipSpace(s, i)
 	st := i
 	for i < len(s) && isNameChar(s[i]) {
 		i++
 	}
 	nl := &NamedList{Kind: kind, Name: s[st:i], NamePos: l.Text.Pos(st), Pos: l.Pos, Hide: hide, Line: l}
-	for _, o := range p.c.Lists {
-		if o.Kind == kind && o.Name == nl.Name {
-			p.errAt(nl.NamePos, "syntax", "duplicate name \""+nl.Name+"\" for a named "+listNoun(kind))
-		}
+	if p.names == nil {
+		p.names = map[string]bool{}
+	}
+	if key := "list\x00" + kind + "\x00" + nl.Name; p.names[key] {
+		p.errAt(nl.NamePos, "syntax", "duplicate name \""+nl.Name+"\" for a named "+listNoun(kind))
+	} else {
+		p.names[key] = true
 	}
 	i = skipSpace(s, i)
 	if i >= len(s) || s[i] != '=' {
@@ -532,13 +573,15 @@ func (p *parser) driverLine(l *Line) {
 		if len(name) > 63 {
 			p.errAt(l.Pos, "driver-name", "exim item name too long (>64), unable to use \""+name[:63]+"\" (truncated)")
 		}
-		d := &Driver{Name: name, NamePos: l.Pos, Section: p.sec.Name}
-		for _, o := range p.sec.Drivers {
-			if o.Name == name {
-				p.errAt(l.Pos, "driver-name", "there are two "+p.class+"s called \""+name+"\"")
-				break
-			}
+		d := &Driver{Name: name, NamePos: l.Pos, Section: p.sec.Name, Line: l}
+		if p.names == nil {
+			p.names = map[string]bool{}
 		}
+		key := p.sec.Name + "\x00" + name
+		if p.names[key] {
+			p.errAt(l.Pos, "driver-name", "there are two "+p.class+"s called \""+name+"\"")
+		}
+		p.names[key] = true
 		p.sec.Drivers = append(p.sec.Drivers, d)
 		p.drv = d
 		if j := skipSpace(s, i+1); j < len(s) {
@@ -553,7 +596,7 @@ func (p *parser) driverLine(l *Line) {
 			// and do not each repeat the error.
 			p.endDriver()
 			p.errAt(l.Pos, "driver-name", p.class+" name missing")
-			d := &Driver{Name: strings.TrimSpace(s[:len(s)-1]), NamePos: l.Pos, Section: p.sec.Name, Invalid: true}
+			d := &Driver{Name: strings.TrimSpace(s[:len(s)-1]), NamePos: l.Pos, Section: p.sec.Name, Invalid: true, Line: l}
 			p.sec.Drivers = append(p.sec.Drivers, d)
 			p.drv = d
 			return

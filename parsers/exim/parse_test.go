@@ -1,9 +1,13 @@
 package exim
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/smarthost-lint/smarthost-lint/internal/testenv"
 )
 
 // TestValid: every grammar fact of RULES.md §3.1 and every tricky-valid
@@ -79,7 +83,6 @@ func TestValid(t *testing.T) {
 			[]string{"routers/r:senders=*@partial-lsearch;/etc/spamexperts_domains"}},
 		{"blank line ends a continuation; a valid next line is fine", "qualify_domain = a\\\n\nprimary_hostname = b\n", nil,
 			[]string{"main:qualify_domain=a", "broken:qualify_domain"}},
-		{"local_scan section", "begin local_scan\nfoo = 1\n", nil, []string{"sections=local_scan"}},
 		{"empty .include reads the directory: nothing", ".include\nx_y = 1\n", memFS{}, []string{"main:x_y=1"}},
 		{"rewrite section raw lines", "begin rewrite\n*@x.example $1@y.example F\n", nil, []string{"sections=rewrite"}},
 	}
@@ -230,48 +233,53 @@ func checkWant(t *testing.T, c *Config, w string) {
 
 // TestErrors: what Exim rejects, with the position we report and Exim's
 // wording.
+var errorCases = []struct {
+	name  string
+	src   string
+	files memFS
+	want  []string
+}{
+	{"local_scan section (no LOCAL_SCAN_HAS_OPTIONS)", "begin local_scan\n", nil, []string{`1:1 section: local_scan() options not supported: (LOCAL_SCAN_HAS_OPTIONS not defined in Local/Makefile)`}},
+	{"too many named lists", "domainlist a1 = x\ndomainlist a2 = x\ndomainlist a3 = x\ndomainlist a4 = x\ndomainlist a5 = x\ndomainlist a6 = x\ndomainlist a7 = x\ndomainlist a8 = x\ndomainlist a9 = x\ndomainlist a10 = x\ndomainlist a11 = x\ndomainlist a12 = x\ndomainlist a13 = x\ndomainlist a14 = x\ndomainlist a15 = x\ndomainlist a16 = x\nhostlist h = y\ndomainlist a17 = x\n", nil, []string{`18:1 syntax: too many named domain lists (max is 16)`}},
+	{"named list keyword prefix", "domainlistx a = b\n", nil, []string{`1:1 syntax: unrecognized configuration line`}},
+	{"repeated section", "begin routers\nbegin routers\n", nil, []string{`2:7 section: "routers" section is repeated in the configuration file`}},
+	{"unknown section", "begin foo\n", nil, []string{`1:7 section: "foo" is not a known configuration section name`}},
+	{"begin without space", "begin\trouters\n", nil, []string{`1:1 section: main option "begin" unknown ("begin" must be followed by a space)`}},
+	{"driver before begin", "remote_smtp:\n  driver = smtp\n", nil, []string{`1:1 section: main option "remote_smtp" unknown (a driver instance before any "begin" line)`}},
+	{"options right after begin", "begin routers\n driver = accept\n", nil, []string{`2:2 section: router name missing`}},
+	{"hyphen in driver name", "begin routers\nremote-smtp:\n driver = accept\n", nil, []string{`2:1 driver-name: router name missing`}},
+	{"digit first in driver name", "begin transports\n1smtp:\n driver = smtp\n", nil, []string{`2:1 driver-name: transport name missing`}},
+	{"extra characters after colon", "begin routers\nr1: driver = accept\n", nil, []string{`2:5 driver-name: extra characters follow driver name r1`, `2:1 option: no driver defined for router "r1"`}},
+	{"duplicate driver", "begin routers\nr1:\n driver = accept\nr1:\n driver = accept\n", nil, []string{`4:1 driver-name: there are two routers called "r1"`}},
+	{"no driver", "begin routers\nr1:\n domains = x\n", nil, []string{`2:1 option: no driver defined for router "r1"`}},
+	{"macro inside a driver ends it", "begin routers\nr1:\n driver = accept\n FOO = 1\n domains = x\n", nil, []string{`5:2 section: router name missing`}},
+	{"blank line in continuation", "qualify_domain = a : \\\n\n   : b\n", nil, []string{`3:4 syntax: option setting expected: : b`}},
+	{"option setting expected", "@ROUTERSTART@\n", nil, []string{`1:1 syntax: option setting expected: @ROUTERSTART@`}},
+	{"missing equals", "qualify_domain x\n", nil, []string{`1:16 option: missing "=" after qualify_domain`}},
+	{"negation with value", "no_message_logs = true\n", nil, []string{`1:17 option: extra characters follow boolean option no_message_logs (a no_/not_ prefix takes no value)`}},
+	{"missing quote", "qualify_domain = \"abc\n", nil, []string{`1:18 syntax: missing quote at end of string value for qualify_domain`}},
+	{"text after quote", "qualify_domain = \"abc\" # x\n", nil, []string{`1:23 syntax: extra characters follow string value for qualify_domain`}},
+	{"macro substring conflict", "SMART = a\nSMARTHOST = b\n", nil, []string{`2:1 macro: "SMARTHOST" cannot be defined as a macro because previously defined macro "SMART" is a substring`}},
+	{"macro defined twice", "FOO = 1\nFOO = 2\n", nil, []string{`2:1 macro: macro "FOO" is already defined (use "==" if you want to redefine it)`}},
+	{"redefine undefined", "FOO == 1\n", nil, []string{`1:1 macro: can't redefine an undefined macro "FOO"`}},
+	{"malformed macro", "Foo bar\n", nil, []string{`1:5 macro: malformed macro definition`}},
+	{"missing endif", ".ifdef FOO\nx_y = 1\n", nil, []string{`1:1 conditional: Unexpected end of configuration file: .endif missing`}},
+	{"endif with CR is ignored (4.96)", "FOO = 1\n.ifdef FOO\r\nqualify_domain = x\n.endif\r\n", nil, []string{`2:1 conditional: Unexpected end of configuration file: .endif missing`}},
+	{"endif without ifdef", ".endif\n", nil, []string{`1:1 conditional: .endif without matching .ifdef`}},
+	{"else without ifdef", ".else\n", nil, []string{`1:1 conditional: .else without matching .ifdef`}},
+	{"nested too deeply", strings.Repeat(".ifdef X\n", 11) + strings.Repeat(".endif\n", 11), nil, []string{`11:1 conditional: .ifdef nested too deeply`}},
+	{"include_if_exists relative", ".include_if_exists extra.conf\n", memFS{"/etc/extra.conf": ""}, []string{`1:1 include: .include specifies a non-absolute path "extra.conf"`}},
+	{"include missing", ".include /abs/path\n", memFS{}, []string{`1:1 include: failed to open included configuration file /abs/path`}},
+	{"include loop", ".include /etc/a\n", memFS{"/etc/a": ".include b\n", "/etc/b": ".include /etc/a\n"}, []string{`/etc/b:1:1 include: include loop: /etc/a includes itself`}},
+	{"error in included file", "begin transports\nt:\n driver = smtp\n.include /etc/exim.dkim.conf\n", memFS{"/etc/exim.dkim.conf": "\n  dkim_domain x\n"},
+		[]string{`/etc/exim.dkim.conf:2:15 option: missing "=" after dkim_domain`}},
+	{"error through a macro points at the macro value", "BAD = \"x\nqualify_domain = BAD\n", nil, []string{`1:7 syntax: missing quote at end of string value for qualify_domain`}},
+	{"duplicate named list", "domainlist a = x\ndomainlist a = y\n", nil, []string{`2:12 syntax: duplicate name "a" for a named domain list`}},
+	{"hide with two spaces before domainlist", "hide  domainlist x = a\n", nil, []string{`1:7 syntax: main option "domainlist" unknown`}},
+}
+
 func TestErrors(t *testing.T) {
-	tests := []struct {
-		name  string
-		src   string
-		files memFS
-		want  []string
-	}{
-		{"repeated section", "begin routers\nbegin routers\n", nil, []string{`2:7 section: "routers" section is repeated in the configuration file`}},
-		{"unknown section", "begin foo\n", nil, []string{`1:7 section: "foo" is not a known configuration section name`}},
-		{"begin without space", "begin\trouters\n", nil, []string{`1:1 section: main option "begin" unknown ("begin" must be followed by a space)`}},
-		{"driver before begin", "remote_smtp:\n  driver = smtp\n", nil, []string{`1:1 section: main option "remote_smtp" unknown (a driver instance before any "begin" line)`}},
-		{"options right after begin", "begin routers\n driver = accept\n", nil, []string{`2:2 section: router name missing`}},
-		{"hyphen in driver name", "begin routers\nremote-smtp:\n driver = accept\n", nil, []string{`2:1 driver-name: router name missing`}},
-		{"digit first in driver name", "begin transports\n1smtp:\n driver = smtp\n", nil, []string{`2:1 driver-name: transport name missing`}},
-		{"extra characters after colon", "begin routers\nr1: driver = accept\n", nil, []string{`2:5 driver-name: extra characters follow driver name r1`, `2:1 option: no driver defined for router "r1"`}},
-		{"duplicate driver", "begin routers\nr1:\n driver = accept\nr1:\n driver = accept\n", nil, []string{`4:1 driver-name: there are two routers called "r1"`}},
-		{"no driver", "begin routers\nr1:\n domains = x\n", nil, []string{`2:1 option: no driver defined for router "r1"`}},
-		{"macro inside a driver ends it", "begin routers\nr1:\n driver = accept\n FOO = 1\n domains = x\n", nil, []string{`5:2 section: router name missing`}},
-		{"blank line in continuation", "qualify_domain = a : \\\n\n   : b\n", nil, []string{`3:4 syntax: option setting expected: : b`}},
-		{"option setting expected", "@ROUTERSTART@\n", nil, []string{`1:1 syntax: option setting expected: @ROUTERSTART@`}},
-		{"missing equals", "qualify_domain x\n", nil, []string{`1:16 option: missing "=" after qualify_domain`}},
-		{"negation with value", "no_message_logs = true\n", nil, []string{`1:17 option: extra characters follow boolean option no_message_logs (a no_/not_ prefix takes no value)`}},
-		{"missing quote", "qualify_domain = \"abc\n", nil, []string{`1:18 syntax: missing quote at end of string value for qualify_domain`}},
-		{"text after quote", "qualify_domain = \"abc\" # x\n", nil, []string{`1:23 syntax: extra characters follow string value for qualify_domain`}},
-		{"macro substring conflict", "SMART = a\nSMARTHOST = b\n", nil, []string{`2:1 macro: "SMARTHOST" cannot be defined as a macro because previously defined macro "SMART" is a substring`}},
-		{"macro defined twice", "FOO = 1\nFOO = 2\n", nil, []string{`2:1 macro: macro "FOO" is already defined (use "==" if you want to redefine it)`}},
-		{"redefine undefined", "FOO == 1\n", nil, []string{`1:1 macro: can't redefine an undefined macro "FOO"`}},
-		{"malformed macro", "Foo bar\n", nil, []string{`1:5 macro: malformed macro definition`}},
-		{"missing endif", ".ifdef FOO\nx_y = 1\n", nil, []string{`1:1 conditional: Unexpected end of configuration file: .endif missing`}},
-		{"endif with CR is ignored (4.96)", "FOO = 1\n.ifdef FOO\r\nx_y = 1\n.endif\r\n", nil, []string{`2:1 conditional: Unexpected end of configuration file: .endif missing`}},
-		{"endif without ifdef", ".endif\n", nil, []string{`1:1 conditional: .endif without matching .ifdef`}},
-		{"else without ifdef", ".else\n", nil, []string{`1:1 conditional: .else without matching .ifdef`}},
-		{"nested too deeply", strings.Repeat(".ifdef X\n", 11) + strings.Repeat(".endif\n", 11), nil, []string{`11:1 conditional: .ifdef nested too deeply`}},
-		{"include_if_exists relative", ".include_if_exists extra.conf\n", memFS{"/etc/extra.conf": ""}, []string{`1:1 include: .include specifies a non-absolute path "extra.conf"`}},
-		{"include missing", ".include /abs/path\n", memFS{}, []string{`1:1 include: failed to open included configuration file /abs/path`}},
-		{"include loop", ".include /etc/a\n", memFS{"/etc/a": ".include b\n", "/etc/b": ".include /etc/a\n"}, []string{`/etc/b:1:1 include: include loop: /etc/a includes itself`}},
-		{"error in included file", "begin transports\nt:\n driver = smtp\n.include /etc/exim.dkim.conf\n", memFS{"/etc/exim.dkim.conf": "\n  dkim_domain x\n"},
-			[]string{`/etc/exim.dkim.conf:2:15 option: missing "=" after dkim_domain`}},
-		{"error through a macro points at the macro value", "BAD = \"x\nqualify_domain = BAD\n", nil, []string{`1:7 syntax: missing quote at end of string value for qualify_domain`}},
-		{"duplicate named list", "domainlist a = x\ndomainlist a = y\n", nil, []string{`2:12 syntax: duplicate name "a" for a named domain list`}},
-		{"hide with two spaces before domainlist", "hide  domainlist x = a\n", nil, []string{`1:7 syntax: main option "domainlist" unknown`}},
-	}
+	tests := errorCases
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := parseStr(t, tt.src, tt.files)
@@ -326,5 +334,44 @@ func TestSpan(t *testing.T) {
 	}
 	if got := spanText(c, v, 2, 3); got != "b" {
 		t.Errorf("after escape span = %q", got)
+	}
+}
+
+// TestErrorsOracle: the real Exim rejects every errorCases input (those
+// without included files), on the line we report.
+func TestErrorsOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("oracle")
+	}
+	script := testenv.OracleScript(t, "exim-check.sh")
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	for i, tt := range errorCases {
+		if tt.files != nil {
+			continue
+		}
+		path := filepath.Join(dir, "c"+itoa(i)+".conf")
+		if err := os.WriteFile(path, []byte(tt.src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, msg, line, _, ok := runEximCheck(t, script, path)
+		if ok {
+			t.Errorf("%s: exim accepts %q", tt.name, tt.src)
+			continue
+		}
+		src, _ := os.ReadFile(path)
+		c, _ := Parse(path, src, Options{})
+		if line > 0 && errorOnLine(c, path, line) == nil {
+			t.Errorf("%s: exim says line %d (%s), we %v", tt.name, line, msg, errStrings(c))
+		}
+		if line == 0 {
+			found := false
+			for _, e := range c.Errors {
+				found = found || strings.Contains(msg, e.Msg)
+			}
+			if !found {
+				t.Logf("%s: exim %q (no line), we %v", tt.name, msg, errStrings(c))
+			}
+		}
 	}
 }

@@ -84,6 +84,11 @@ func (t Text) slice(i, j int) Text {
 	if i <= 0 && j >= len(t.S) {
 		return t
 	}
+	if len(t.segs) == 1 && t.segs[0].n == t.segs[0].srcN && t.segs[0].at == 0 && i <= j {
+		// fast path: a piece of one file, no copy of the text
+		s := t.segs[0]
+		return Text{S: t.S[i:j], segs: []seg{{at: 0, n: j - i, f: s.f, off: s.off + i, srcN: j - i}}}
+	}
 	var tb textBuilder
 	tb.appendText(&t, i, j)
 	if len(tb.b) == 0 {

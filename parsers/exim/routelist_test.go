@@ -143,6 +143,7 @@ func FuzzParseRouteList(f *testing.F) {
 	for _, s := range []string{"* smtp.x::587", `* "a.x::587 : b.x::587" randomize byname`, "a ; b c", `* "<;; a ;; b"`, `* "x\"y`, `* "\x41\101\t"`} {
 		f.Add(s)
 	}
+	addValueSeeds(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		rl, _ := ParseRouteList(s)
 		checkRouteInvariants(t, s, rl)

@@ -1,9 +1,11 @@
 package sendmail
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -126,6 +128,11 @@ func FuzzParseMakemap(f *testing.F) {
 		mm, err := ParseMakemap("authinfo", src)
 		if (err != nil) != (len(mm.Problems) > 0) {
 			t.Fatalf("err %v with problems %+v", err, mm.Problems)
+		}
+		// The scanner builds exactly what the grammar builds.
+		ref, rerr := parseMakemapGrammar("authinfo", src)
+		if !reflect.DeepEqual(mm, ref) || fmt.Sprint(err) != fmt.Sprint(rerr) {
+			t.Fatalf("scanner and grammar differ:\n%+v\n%+v", mm, ref)
 		}
 		for _, e := range mm.Entries {
 			inFile(t, src, e.Start, e.End, "entry")

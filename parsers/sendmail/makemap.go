@@ -48,6 +48,12 @@ type Makemap struct {
 // skipped with an error. Keys keep their case here (makemap folds them to
 // lower case unless -f; callers compare case-insensitively).
 func ParseMakemap(name string, src []byte) (*Makemap, error) {
+	return scanMakemap(name, src)
+}
+
+// parseMakemapGrammar is the participle version of ParseMakemap: the
+// reference the scanner (makemap_scan.go) is tested and fuzzed against.
+func parseMakemapGrammar(name string, src []byte) (*Makemap, error) {
 	s := string(src)
 	mm := &Makemap{Src: s}
 	add := func(k ProblemKind, start, end int, msg string) {
@@ -91,7 +97,7 @@ func ParseMakemap(name string, src []byte) (*Makemap, error) {
 				add(NoValue, start, end, fmt.Sprintf("no RHS for LHS %s: makemap skips a key without a value", e.Key))
 				continue
 			}
-			e.Tokens = tokens(e.Value, e.ValueStart)
+			e.Tokens = tokensGrammar(e.Value, e.ValueStart)
 			mm.Entries = append(mm.Entries, e)
 		}
 	}
@@ -101,36 +107,42 @@ func ParseMakemap(name string, src []byte) (*Makemap, error) {
 	return mm, nil
 }
 
-// tokens splits an AuthInfo value into its words; a quoted token runs to
-// the next '"' (spaces inside quotes belong to it: "M:PLAIN LOGIN").
-func tokens(v string, at int) []Token {
+// tokensGrammar splits an AuthInfo value into its words with the
+// participle grammar; a quoted token runs to the next '"' (spaces inside
+// quotes belong to it: "M:PLAIN LOGIN"). scanTokens is the fast version.
+func tokensGrammar(v string, at int) []Token {
 	ast, err := tokenParser().ParseString("", v)
 	if err != nil || ast == nil {
 		return nil
 	}
 	var out []Token
 	for _, t := range ast.Toks {
-		tok := Token{Start: at + t.Pos.Offset, End: at + t.EndPos.Offset}
-		tok.Text = v[t.Pos.Offset:t.EndPos.Offset]
-		body := tok.Text
-		ds := tok.Start
-		if t.Quoted != nil {
-			tok.Quoted = true
-			body = body[1:]
-			ds++
-			if strings.HasSuffix(body, `"`) {
-				tok.Closed = true
-				body = body[:len(body)-1]
-			}
-		}
-		if len(body) >= 2 && (body[1] == ':' || body[1] == '=') {
-			tok.Tag, tok.Sep = body[0], body[1]
-			body, ds = body[2:], ds+2
-		}
-		tok.Data, tok.DataStart, tok.DataEnd = body, ds, ds+len(body)
-		out = append(out, tok)
+		out = append(out, makeToken(v, at, t.Pos.Offset, t.EndPos.Offset, t.Quoted != nil))
 	}
 	return out
+}
+
+// makeToken fills a Token for v[start:end] (offsets in v; at is v's
+// offset in the file).
+func makeToken(v string, at, start, end int, quoted bool) Token {
+	tok := Token{Start: at + start, End: at + end, Text: v[start:end]}
+	body := tok.Text
+	ds := tok.Start
+	if quoted {
+		tok.Quoted = true
+		body = body[1:]
+		ds++
+		if strings.HasSuffix(body, `"`) {
+			tok.Closed = true
+			body = body[:len(body)-1]
+		}
+	}
+	if len(body) >= 2 && (body[1] == ':' || body[1] == '=') {
+		tok.Tag, tok.Sep = body[0], body[1]
+		body, ds = body[2:], ds+2
+	}
+	tok.Data, tok.DataStart, tok.DataEnd = body, ds, ds+len(body)
+	return tok
 }
 
 // Lookup returns the entries whose key equals key case-insensitively

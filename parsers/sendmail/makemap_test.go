@@ -1,6 +1,8 @@
 package sendmail
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -68,5 +70,21 @@ func TestMakemapKeepsCR(t *testing.T) {
 	mm, _ := ParseMakemap("a", []byte("k v\r\n"))
 	if mm.Entries[0].Value != "v\r" {
 		t.Errorf("value %q: makemap keeps the CR", mm.Entries[0].Value)
+	}
+}
+
+// TestMakemapScannerMatchesGrammar compares the fast scanner with the
+// participle grammar on the table inputs and some edge cases (the fuzz
+// test does the same on random input).
+func TestMakemapScannerMatchesGrammar(t *testing.T) {
+	for _, src := range []string{
+		"", "\n", "#c", "k v", "k\tv\r\n", " k v\n", "\r\n", "k\n", "k \n", "AuthInfo:h \"U:u\" \"P:p\"\r\n",
+		"AuthInfo:h \"U:u\"\"P:p\"", "AuthInfo:h \"M:PLAIN LOGIN", "a b\n\n# c\n\td\ne\xff f\n", "k \"\"",
+	} {
+		a, aerr := scanMakemap("m", []byte(src))
+		b, berr := parseMakemapGrammar("m", []byte(src))
+		if !reflect.DeepEqual(a, b) || fmt.Sprint(aerr) != fmt.Sprint(berr) {
+			t.Errorf("%q:\n scanner %+v %v\n grammar %+v %v", src, a, aerr, b, berr)
+		}
 	}
 }

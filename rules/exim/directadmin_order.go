@@ -2,6 +2,7 @@ package exim
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 )
@@ -26,11 +27,15 @@ func checkDirectAdminOrder(p *lint.Pass) {
 		}
 		where := ""
 		if b.Driver.NamePos.IsValid() {
-			where = fmt.Sprintf(" (line %d)", b.Driver.NamePos.Line)
+			where = fmt.Sprintf(" (%s line %d)", path.Base(b.Driver.NamePos.File), b.Driver.NamePos.Line)
+		}
+		hint := "move the router into /etc/exim.routers.pre.conf, which exim.conf includes right after `begin routers`, before lookuphost; do not comment lookuphost out (locally generated bounces would be left without a route, EX016)"
+		if path.Base(r.Driver.NamePos.File) == "exim.routers.pre.conf" {
+			hint = "put the `.include_if_exists /etc/exim.routers.pre.conf` line back right after `begin routers`, before lookuphost, as DirectAdmin's exim.conf has it"
 		}
 		reportDriver(p, s, r.Driver, 0,
 			fmt.Sprintf("smarthost router %s comes after DirectAdmin's dnslookup router %s%s, which accepts every remote domain it can resolve and delivers it directly: %s is never reached for normal outgoing mail", r.Name, b.Name, where, r.Name),
-			"move the router into /etc/exim.routers.pre.conf, which exim.conf includes right after `begin routers`, before lookuphost; do not comment lookuphost out (locally generated bounces would be left without a route, EX016)")
+			hint)
 	}
 }
 

@@ -24,14 +24,16 @@ func checkDirectAdminPaths(p *lint.Pass) {
 		return
 	}
 	for _, inc := range s.Config.Includes {
-		if !isDAInclude(inc) {
+		// An existing file is this host's own; its values are checked
+		// below like any option.
+		if !isDAInclude(inc) || inc.Read {
 			continue
 		}
 		fd, _, ok := s.AtPos(inc.Pos, len(".include"))
 		if !ok {
 			continue
 		}
-		fd.Message = fmt.Sprintf("%s is DirectAdmin's DKIM include, but this is not a DirectAdmin server: the file is not maintained here, so nothing is signed (or, once it exists, its paths under /etc/virtual/ are not this host's)", inc.Written)
+		fd.Message = fmt.Sprintf("%s is DirectAdmin's DKIM include, but this is not a DirectAdmin server and the file does not exist: the include adds nothing, so this transport does not sign", inc.Written)
 		fd.Hint = "write this host's own dkim_domain, dkim_selector and dkim_private_key in the transport instead of the include"
 		p.Report(fd)
 	}
@@ -43,8 +45,12 @@ func checkDirectAdminPaths(p *lint.Pass) {
 			for j < len(v) && !strings.ContainsRune("{}:; \t\"'", rune(v[j])) {
 				j++
 			}
-			if fd, _, ok := s.At(o.Value, i, j); ok {
-				fd.Message = fmt.Sprintf("%s reads %s, one of DirectAdmin's per-domain tables, but this is not a DirectAdmin server: the file does not exist or is not maintained here (a lookup in a missing file fails: \"failed to open ... for linear search\")", o.Name, v[i:j])
+			if fd, f, ok := s.At(o.Value, i, j); ok {
+				file := v[i:j]
+				if holdsSecret(f, o) {
+					file = "a file under " + daVirtualDir
+				}
+				fd.Message = fmt.Sprintf("%s reads %s, one of DirectAdmin's per-domain tables, but this is not a DirectAdmin server: the file does not exist or is not maintained here (a lookup in a missing file fails: \"failed to open ... for linear search\")", o.Name, file)
 				fd.Hint = "use a file this host maintains (e.g. under /etc/exim4/ or /etc/exim/), or remove the DirectAdmin-specific lookup"
 				p.Report(fd)
 			}
@@ -59,6 +65,16 @@ func checkDirectAdminPaths(p *lint.Pass) {
 			}
 		}
 	})
+}
+
+// holdsSecret reports whether an option's value is (partly) a secret, so
+// no part of it may be quoted in a message.
+func holdsSecret(f *lint.File, o *ex.Option) bool {
+	if o.Hide {
+		return true
+	}
+	_, start, end := o.Value.Span(0, len(o.Value.S))
+	return f.Secrets != nil && len(f.Secrets.SecretsIn(start, end)) > 0
 }
 
 // isDAInclude reports whether an include is DirectAdmin's DKIM include.

@@ -3,7 +3,15 @@ package exim
 import (
 	"net/netip"
 	"strings"
+
+	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
 )
+
+// hostMatchOf parses a host-list value (without an option).
+func hostMatchOf(v string) *HostMatch {
+	l, _ := ex.ParseList(v)
+	return &HostMatch{List: l}
+}
 
 // Set reports whether the option is set to a non-empty list.
 func (h *HostMatch) Set() bool { return h != nil && h.List != nil && len(h.List.Items) > 0 }

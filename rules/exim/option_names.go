@@ -37,6 +37,8 @@ func checkOptions(p *lint.Pass) {
 		}
 	}
 	s.checkRepeats(p, s.Config.Main.Options, nil)
+	s.checkLogSelector(p)
+	s.checkACLWords(p)
 	for _, sec := range s.Config.Sections {
 		singular, ok := driverSections[sec.Name]
 		if !ok {

@@ -162,7 +162,7 @@ func TestPanelRulesOnCorpus(t *testing.T) {
 					text = tc.edit(dst, text)
 				}
 				texts[dst] = text
-				write(t, filepath.Join(root, dst), text)
+				panelWrite(t, filepath.Join(root, dst), text)
 			}
 			var want []string
 			for _, w := range tc.want {

@@ -48,6 +48,7 @@ func TestPanelClaimsWithExim(t *testing.T) {
 		{"dkim include in router", "EX205", panelConf("", strings.Replace(panelRouter, "  no_more\n", "  no_more\n"+inc, 1), ""), 12, `option "dkim_domain" unknown`, true},
 		{"dkim include before transport name", "EX205", panelConf("", panelRouter, inc), 21, "transport name missing", true},
 		{"dkim include in acl", "EX205", panelConf("", panelRouter, "") + "\nbegin acl\n\nacl_check_rcpt:\n  accept\n" + inc, 28, "unknown ACL condition/modifier", true},
+		{"dkim include in a pipe transport", "EX205", panelConf("", panelRouter, "") + "\npipe_t:\n  driver = pipe\n  command = /bin/cat\n" + inc, 27, `option "dkim_domain" unknown`, true},
 		{"dkim include at end of smtp transport", "EX205", panelConf("", panelRouter, "") + inc, 0, "router = spamexperts_smarthost_router", false},
 		{"marker at top", "EX102", "@ROUTERSTART@\n" + panelConf("", panelRouter, ""), 1, "option setting expected: @ROUTERSTART@", true},
 		{"marker in routers", "EX102", panelConf("", "@ROUTERSTART@\n"+panelRouter, ""), 6, "router name missing", true},
@@ -64,9 +65,9 @@ func TestPanelClaimsWithExim(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			write(t, filepath.Join(root, "etc/exim.conf"), tc.conf)
-			write(t, filepath.Join(root, "etc/exim.dkim.conf"), panelDKIM)
-			write(t, filepath.Join(root, "usr/local/directadmin/conf/directadmin.conf"), "servername=server.example.com\n")
+			panelWrite(t, filepath.Join(root, "etc/exim.conf"), tc.conf)
+			panelWrite(t, filepath.Join(root, "etc/exim.dkim.conf"), panelDKIM)
+			panelWrite(t, filepath.Join(root, "usr/local/directadmin/conf/directadmin.conf"), "servername=server.example.com\n")
 
 			res := ruletest.LintDir(t, rules.Default(), root)
 			var got *lint.Finding
@@ -87,7 +88,7 @@ func TestPanelClaimsWithExim(t *testing.T) {
 			// The oracle reads the configuration with its includes under
 			// this root.
 			oc := filepath.Join(root, "oracle.conf")
-			write(t, oc, strings.ReplaceAll(tc.conf, "/etc/exim.dkim.conf", filepath.Join(root, "etc/exim.dkim.conf")))
+			panelWrite(t, oc, strings.ReplaceAll(tc.conf, "/etc/exim.dkim.conf", filepath.Join(root, "etc/exim.dkim.conf")))
 			out, err := exec.Command("bash", script, oc, "user@remote.example.net").CombinedOutput()
 			if (err != nil) != tc.bad {
 				t.Errorf("exim-check.sh failed = %v, want %v\n%s", err != nil, tc.bad, out)
@@ -105,7 +106,7 @@ func TestPanelClaimsWithExim(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, path, text string) {
+func panelWrite(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

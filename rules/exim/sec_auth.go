@@ -24,9 +24,16 @@ func checkAuthUse(p *lint.Pass) {
 		// (a) credentials defined, but the smarthost transport never asks
 		// for AUTH: both lists unset (a set list that misses the host is
 		// EX030's).
+		ex105 := map[*Transport]bool{}
+		for _, t := range smarthostTransports(s) {
+			ex105[t] = commentedAuthLine(s, t) != nil
+		}
 		for _, g := range secSmarthostTransports(s) {
 			if g.T.HostsRequireAuth.Set() || g.T.HostsTryAuth.Set() {
 				continue
+			}
+			if ex105[g.T] {
+				continue // a commented-out `#hosts_require_auth`: EX105 reports it (the seed's cPanel text)
 			}
 			fd, ok := secDriverFinding(s, g.T.Driver)
 			if !ok {
@@ -92,30 +99,45 @@ func checkDuplicatePublicName(p *lint.Pass) {
 }
 
 // secLiteralCredential reports whether an option value holds credential
-// text written in the configuration (not only looked up at run time).
+// text written in the configuration (not only looked up at run time):
+// literal text at the top level or in the branches of ${if …} (the
+// Debian-style guard `${if !eq{$tls_out_cipher}{}{: user : pass}fail}`),
+// not counting list separators, "^", a leading "<c" and the word "fail".
 func secLiteralCredential(v string) bool {
-	x, err := ex.ParseExpansion(v)
-	if err != nil && x == nil {
-		return true
-	}
+	x, _ := ex.ParseExpansion(v)
 	lit := 0
-	for i, n := range x.Nodes {
-		switch n.Kind {
-		case ex.NodeText, ex.NodeEscape, ex.NodeProtected, ex.NodeDollar:
-			t := n.Text
-			if i == 0 {
-				// A "<c" separator change at the start is syntax.
-				t = strings.TrimLeft(t, " \t")
-				if len(t) >= 2 && t[0] == '<' {
-					t = t[2:]
+	var walk func(ns []*ex.Node, top bool)
+	walk = func(ns []*ex.Node, top bool) {
+		for i, n := range ns {
+			switch n.Kind {
+			case ex.NodeText, ex.NodeEscape, ex.NodeProtected, ex.NodeDollar:
+				t := n.Text
+				if top && i == 0 {
+					// A "<c" separator change at the start is syntax.
+					t = strings.TrimLeft(t, " \t")
+					if len(t) >= 2 && t[0] == '<' {
+						t = t[2:]
+					}
 				}
+				t = strings.Trim(t, " \t\r\n:^;")
+				if !top && t == "fail" {
+					t = ""
+				}
+				lit += len(t)
+			case ex.NodeVar:
+				if top {
+					lit++ // "pa$word": an unescaped $ in a literal password
+				}
+			case ex.NodeItem:
+				if _, rest := n.IfParts(); n.Name == "if" {
+					walk(rest, false)
+				}
+			case ex.NodeGroup:
+				walk(n.Children, false)
 			}
-			t = strings.Trim(t, " \t\r\n:^;")
-			lit += len(t)
-		case ex.NodeVar:
-			lit++ // "pa$word": an unescaped $ in a literal password
 		}
 	}
+	walk(x.Nodes, true)
 	return lit > 0
 }
 

@@ -1,7 +1,9 @@
 package exim
 
 import (
+	"bytes"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -29,34 +31,63 @@ func secAlnum(c byte) bool {
 func checkGluedContinuation(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	check := func(t ex.Text, name string) {
-		v := t.S
-		if len(v) < 2 {
+		if len(t.S) < 2 {
 			return
 		}
-		if a, b := t.Pos(0), t.End(); a.File == b.File && a.Line == b.Line {
+		a, b := t.Pos(0), t.End()
+		if a.File != b.File || a.Line == b.Line {
 			return
 		}
-		for i := 1; i < len(v); i++ {
-			if !secAlnum(v[i-1]) || !secAlnum(v[i]) || (i >= 2 && v[i-2] == '\\') {
-				continue // "\n\" + "next": the letter ends an escape sequence
+		f := s.FileOf(a)
+		if f == nil || a.Offset > b.Offset || b.Offset > len(f.Src) {
+			return
+		}
+		// Scan the value's own bytes in the file: a line ending with a
+		// word and a backslash, continued (after comment lines) by a line
+		// whose first byte after the indentation is a word character.
+		src := f.Src[:b.Offset]
+		for off := a.Offset; off < len(src); {
+			nl := bytes.IndexByte(src[off:], '\n')
+			if nl < 0 {
+				break
 			}
-			p0, p1 := t.Pos(i-1), t.Pos(i)
-			if p0.File != p1.File || p1.Line <= p0.Line {
-				continue
+			nl += off
+			line := bytes.TrimRight(src[off:nl], " \t\r")
+			lineStart := off
+			off = nl + 1
+			n := len(line)
+			if n < 2 || line[n-1] != '\\' || !secAlnum(line[n-2]) || (n >= 3 && line[n-3] == '\\') {
+				continue // "\\n\\": the letter ends an escape sequence
 			}
-			f := s.FileOf(p1)
-			if f == nil || p0.Offset+1 > p1.Offset || p1.Offset > len(f.Src) {
-				continue
+			next := off
+			for next < len(src) {
+				e := bytes.IndexByte(src[next:], '\n')
+				if e < 0 {
+					e = len(src)
+				} else {
+					e += next
+				}
+				body := bytes.TrimLeft(src[next:e], " \t")
+				if len(body) > 0 && body[0] == '#' {
+					next = e + 1
+					continue
+				}
+				if len(body) == 0 || !secAlnum(body[0]) {
+					break
+				}
+				word := lineStart + n - 2 // the last byte of the word
+				if !secGlue.Match(src[word+1 : e-len(body)]) {
+					break
+				}
+				cont := f.Pos(e - len(body))
+				fd := f.At(word, word+2)
+				fd.Message = "the value of " + name + " continues on line " + strconv.Itoa(cont.Line) +
+					" right after a word: Exim drops the indentation of continuation lines, so the last word of line " +
+					strconv.Itoa(f.Pos(word).Line) + " and the first word of line " + strconv.Itoa(cont.Line) + " are joined with no space"
+				fd.Hint = "put a space before the backslash if the words are separate (`word \\`)"
+				p.Report(fd)
+				break
 			}
-			if !secGlue.Match(f.Src[p0.Offset+1 : p1.Offset]) {
-				continue
-			}
-			fd := f.At(p0.Offset, p0.Offset+2)
-			fd.Message = "the value of " + name + " continues on line " + secIntString(p1.Line) +
-				" right after a word: Exim drops the indentation of continuation lines, so the last word of line " +
-				secIntString(p0.Line) + " and the first word of line " + secIntString(p1.Line) + " are joined with no space"
-			fd.Hint = "put a space before the backslash if the words are separate (`word \\`)"
-			p.Report(fd)
 		}
 	}
 	secEachOption(s, func(_ *ex.Driver, o *ex.Option) {

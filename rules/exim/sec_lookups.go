@@ -37,7 +37,7 @@ func secFileRefs(s *Setup) []secFileRef {
 		var out []secFileRef
 		add := func(d *ex.Driver, o *ex.Option, t ex.Text, name string) {
 			v := t.S
-			if strings.Contains(v, "${") {
+			if strings.Contains(v, "${") && strings.Contains(v, "lookup") {
 				x, _ := ex.ParseExpansion(v)
 				for _, l := range x.Lookups() {
 					if l.Path != "" && !strings.ContainsAny(l.Path, "$") {
@@ -55,7 +55,7 @@ func secFileRefs(s *Setup) []secFileRef {
 						out = append(out, secFileRef{opt: o, text: t, d: d, path: p, lo: lo, hi: it.End, require: true})
 					}
 				}
-			case secListOptions[name] || o == nil:
+			case (secListOptions[name] || o == nil) && strings.IndexByte(v, ';') >= 0: // "type;file" items only
 				l, _ := ex.ParseList(v)
 				for _, it := range l.Items {
 					if lk := it.Lookup; lk != nil && lk.IsFile && !lk.HasExpansion {

@@ -37,15 +37,24 @@ func secFires(t *testing.T, dir, rule string) bool {
 }
 
 type secSession struct {
-	Port     int    `json:"port"`
-	StartTLS bool   `json:"starttls"`
-	AuthMech string `json:"auth_mech"`
-	Messages int    `json:"messages"`
+	Port        int    `json:"port"`
+	StartTLS    bool   `json:"starttls"`
+	ImplicitTLS bool   `json:"implicit_tls"`
+	AuthMech    string `json:"auth_mech"`
+	Messages    int    `json:"messages"`
 }
 
-// TestSecurityRulesEndToEnd: EX018/EX020 — without hosts_require_tls Exim
-// delivers in clear to a smarthost that does not offer STARTTLS; with
-// `hosts_require_tls = *` it refuses (exim-e2e.sh, SINK_ARGS=--no-starttls).
+// TestSecurityRulesEndToEnd delivers one message with the real Exim 4.96
+// through each fixture's configuration to fake smarthosts that do not
+// offer STARTTLS (exim-e2e.sh, SINK_ARGS=--no-starttls; port 465 is
+// implicit TLS):
+//   - EX018/EX020: without hosts_require_tls the message goes out in clear;
+//     with `hosts_require_tls = *` Exim refuses ("a TLS session is
+//     required");
+//   - EX029: plain SMTP to port 465 fails ("Remote host closed connection
+//     in response to initial connection"); protocol = smtps delivers;
+//   - EX030: a hosts_require_tls naming another host leaves TLS optional
+//     (Exim goes on to AUTH without TLS).
 func TestSecurityRulesEndToEnd(t *testing.T) {
 	script := testenv.OracleScript(t, "exim-e2e.sh")
 	eximUser, err := user.Lookup("Debian-exim")
@@ -54,15 +63,23 @@ func TestSecurityRulesEndToEnd(t *testing.T) {
 	}
 	uid, _ := strconv.Atoi(eximUser.Uid)
 	gid, _ := strconv.Atoi(eximUser.Gid)
+	const tlsRequired = "a TLS session is required, but the server did not offer TLS"
 	cases := []struct {
 		rule, fixture string
 		fires         bool
-		clear         bool // delivered without TLS
+		clear         bool   // delivered without any TLS
+		implicit      bool   // delivered with implicit TLS
+		log           string // in Exim's mainlog
 	}{
-		{"EX018", "bad-ip-auth-no-tls", true, true},
-		{"EX018", "good-ip-auth-require-tls", false, false},
-		{"EX020", "bad-try-auth-no-tls", true, true},
-		{"EX020", "good-require-tls", false, false},
+		{rule: "EX018", fixture: "bad-ip-auth-no-tls", fires: true, clear: true},
+		{rule: "EX018", fixture: "good-ip-auth-require-tls", fires: false, log: tlsRequired},
+		{rule: "EX020", fixture: "bad-try-auth-no-tls", fires: true, clear: true},
+		{rule: "EX020", fixture: "good-require-tls", fires: false, log: tlsRequired},
+		{rule: "EX029", fixture: "bad-465-starttls", fires: true, log: "Remote host closed connection in response to initial connection"},
+		{rule: "EX029", fixture: "good-465-smtps", fires: false, implicit: true},
+		{rule: "EX030", fixture: "bad-other-name", fires: true, log: "authentication required but server did not advertise AUTH"},
+		{rule: "EX030", fixture: "bad-placeholder", fires: true, log: "authentication required but server did not advertise AUTH"},
+		{rule: "EX030", fixture: "good-star", fires: false, log: tlsRequired},
 	}
 	for _, tc := range cases {
 		t.Run(tc.rule+"/"+tc.fixture, func(t *testing.T) {
@@ -101,7 +118,8 @@ func TestSecurityRulesEndToEnd(t *testing.T) {
 			cmd := exec.Command("bash", script, cf)
 			cmd.Env = append(os.Environ(), "SINK_ARGS=--no-starttls")
 			out, _ := cmd.CombinedOutput()
-			delivered, clear := 0, false
+			mainlog, _ := os.ReadFile(filepath.Join(spool, "mainlog"))
+			delivered, clear, implicit := 0, false, false
 			sc := bufio.NewScanner(strings.NewReader(string(out)))
 			for sc.Scan() {
 				line := sc.Text()
@@ -111,11 +129,16 @@ func TestSecurityRulesEndToEnd(t *testing.T) {
 				var s secSession
 				if json.Unmarshal([]byte(line), &s) == nil && s.Messages > 0 {
 					delivered += s.Messages
-					clear = clear || !s.StartTLS
+					clear = clear || (!s.StartTLS && !s.ImplicitTLS)
+					implicit = implicit || s.ImplicitTLS
 				}
 			}
-			if clear != tc.clear || (!tc.clear && delivered > 0) {
-				t.Errorf("delivered %d message(s), in clear %v; want in clear %v\n%s", delivered, clear, tc.clear, out)
+			switch {
+			case clear != tc.clear, implicit != tc.implicit, !tc.clear && !tc.implicit && delivered > 0:
+				t.Errorf("delivered %d message(s), in clear %v, implicit TLS %v; want in clear %v, implicit TLS %v\n%s\n%s",
+					delivered, clear, implicit, tc.clear, tc.implicit, out, mainlog)
+			case tc.log != "" && !strings.Contains(string(mainlog), tc.log):
+				t.Errorf("mainlog lacks %q:\n%s", tc.log, mainlog)
 			}
 		})
 	}

@@ -400,7 +400,7 @@ func (s *Setup) privacy() (string, *lint.File, int, int) {
 			if a := d.Call.Arg(1); a != nil {
 				start, end = a.Start, a.End
 			}
-			return d.Value, s.MCFile, start, end
+			return d.Value, d.File, start, end
 		}
 		return "", nil, 0, 0
 	}

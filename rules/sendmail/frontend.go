@@ -124,6 +124,7 @@ func (s *Setup) loadMC(l *lint.Loader, f *lint.File) {
 	if f.DiskPath == "" || !l.Follow() {
 		return
 	}
+	s.followIncludes(l, mc, 0)
 	// The .cf beside the .mc: sendmail.mc -> sendmail.cf, submit.mc ->
 	// submit.cf (the names Debian's and the stock Makefiles build).
 	cfPath := strings.TrimSuffix(f.DiskPath, ".mc") + ".cf"
@@ -147,6 +148,47 @@ func (s *Setup) loadCF(l *lint.Loader, f *lint.File) {
 	}
 	for _, c := range cf.Comments {
 		f.Comments = append(f.Comments, lint.Comment{Line: c.Line, Column: 2, Text: c.Text[1:], FirstLine: c.Line + 1, LastLine: c.Line + 1})
+	}
+}
+
+// followIncludes reads the files a .mc include()s, except cf.m4 itself
+// (the sendmail-cf macros, not configuration). A file that cannot be read
+// is skipped: m4 reports "cannot open", SM016 covers the cf.m4 case.
+func (s *Setup) followIncludes(l *lint.Loader, mc *smp.MC, depth int) {
+	if depth >= maxIncludeDepth {
+		return
+	}
+	for _, c := range mc.Calls {
+		if !c.Top || (c.Name != "include" && c.Name != "sinclude") {
+			continue
+		}
+		p := strings.TrimSpace(c.ArgValue(0))
+		if !filepath.IsAbs(p) || strings.HasSuffix(p, "cf.m4") {
+			continue
+		}
+		f, err := l.Open(p, lint.KindSendmailMC)
+		if err != nil {
+			continue
+		}
+		inc, ok := f.Parsed.(*smp.MC)
+		if !ok {
+			if f.Parsed != nil {
+				continue // already read as another kind
+			}
+			inc, _ = smp.ParseMC(f.Path, f.Src)
+			f.Parsed = inc
+			f.Kind = lint.KindSendmailMC
+			f.Comments = mcComments(inc)
+		}
+		if s.included == nil {
+			s.included = map[*smp.Call]*lint.File{}
+		}
+		if _, seen := s.included[c]; seen {
+			continue
+		}
+		s.included[c] = f
+		s.add(f)
+		s.followIncludes(l, inc, depth+1)
 	}
 }
 

@@ -79,7 +79,7 @@ func checkOrder(p *lint.Pass) {
 			if c.Start > first.Start {
 				fd := f.At(c.Start, c.End)
 				if c.Name == "FEATURE" {
-					fd.Message = fmt.Sprintf("FEATURE(`%s') comes after MAILER() on line %d: cf.m4 stops with \"*** ERROR: FEATURE() should be before MAILER()\" and the feature may not apply", strings.TrimSpace(c.ArgValue(0)), first.Line)
+					fd.Message = fmt.Sprintf("FEATURE(`%s') comes after MAILER() on line %d: cf.m4 reports \"*** ERROR: FEATURE() should be before MAILER()\", and a feature that changes mailers does not apply to the ones already written", strings.TrimSpace(c.ArgValue(0)), first.Line)
 				} else {
 					fd.Message = fmt.Sprintf("OSTYPE comes after MAILER() on line %d; cf/README: \"It is IMPERATIVE that the OSTYPE occur before any MAILER definitions\"", first.Line)
 				}
@@ -97,11 +97,13 @@ var wrongOpen = []string{"'", "‘", "’", "“", "´"}
 // checkQuoting is SM006.
 func checkQuoting(p *lint.Pass) {
 	s := p.Unit.(*Setup)
-	if s.MC == nil {
-		return
+	for _, m := range s.mcFiles() {
+		checkQuotingIn(p, m.file, m.mc)
 	}
-	f := s.MCFile
-	for _, pr := range s.MC.Problems {
+}
+
+func checkQuotingIn(p *lint.Pass, f *lint.File, mc *smp.MC) {
+	for _, pr := range mc.Problems {
 		// m4 stops at the first of these; later ones are its echoes.
 		if pr.Kind != smp.EOFInString && pr.Kind != smp.EOFInArgList {
 			continue
@@ -117,7 +119,7 @@ func checkQuoting(p *lint.Pass) {
 		p.Report(fd)
 		break
 	}
-	for _, c := range s.MC.Calls {
+	for _, c := range mc.Calls {
 		for i, a := range c.Args {
 			open := ""
 			for _, w := range wrongOpen {
@@ -163,13 +165,15 @@ func requote(a *smp.Arg) *lint.Fix {
 // lines that appear to be comments" (cf.m4 turns m4 comments off) [exp].
 func checkHashComments(p *lint.Pass) {
 	s := p.Unit.(*Setup)
-	if s.MC == nil {
-		return
+	for _, m := range s.mcFiles() {
+		checkHashCommentsIn(p, m.file, m.mc)
 	}
-	f := s.MCFile
-	src := s.MC.Src
+}
+
+func checkHashCommentsIn(p *lint.Pass, f *lint.File, mc *smp.MC) {
+	src := mc.Src
 	done := map[int]bool{}
-	for _, c := range s.MC.Calls {
+	for _, c := range mc.Calls {
 		if !c.Top || done[c.Line] {
 			continue
 		}
@@ -209,6 +213,11 @@ func checkMissingDnl(p *lint.Pass) {
 			discard = strings.TrimSpace(n.Call.ArgValue(0)) == "-1"
 			continue
 		}
+		if (n.Call.Name == "include" || n.Call.Name == "sinclude") && strings.HasSuffix(strings.TrimSpace(n.Call.ArgValue(0)), "cf.m4") {
+			// cf.m4 ends with divert(0).
+			discard = false
+			continue
+		}
 		if n.Call.Name == "VERSIONID" {
 			// VERSIONID expands to a "#####  ...  #####" comment line whose
 			// newline is the one after the call: with dnl the next .cf line
@@ -238,4 +247,26 @@ func checkMissingDnl(p *lint.Pass) {
 	fd.Hint = "end macro lines with dnl, as the stock .mc files do"
 	fd.Fix = &lint.Fix{Description: "append dnl", Safe: true, Edits: edits}
 	p.Report(fd)
+}
+
+type mcFile struct {
+	file *lint.File
+	mc   *smp.MC
+}
+
+// mcFiles returns the .mc and the m4 files it includes, in a stable order.
+func (s *Setup) mcFiles() []mcFile {
+	if s.MC == nil {
+		return nil
+	}
+	out := []mcFile{{s.MCFile, s.MC}}
+	for _, f := range s.files {
+		if f == s.MCFile {
+			continue
+		}
+		if mc, ok := f.Parsed.(*smp.MC); ok {
+			out = append(out, mcFile{f, mc})
+		}
+	}
+	return out
 }

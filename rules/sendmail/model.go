@@ -43,7 +43,9 @@ type Setup struct {
 
 	// root is --root: paths written in the configuration (map files,
 	// cf.m4) are checked under it.
-	root string
+	// included maps an include() call to the file it reads.
+	included map[*smp.Call]*lint.File
+	root     string
 	// follow is false with --no-follow: referenced files (maps, cf.m4,
 	// the other sendmail.cf) are then neither read nor looked at.
 	follow bool
@@ -61,6 +63,7 @@ type Define struct {
 	Name        string
 	Value       string
 	Call        *smp.Call
+	File        *lint.File // the .mc, or a file it includes
 	AfterMailer bool
 }
 
@@ -139,47 +142,15 @@ func (s *Setup) build() {
 	}
 }
 
-// evalMC walks the top-level macro calls in m4 order.
+// evalMC walks the top-level macro calls in m4 order, descending into
+// the files the .mc include()s (Debian's /etc/mail/m4/*.m4 may hold the
+// smart host).
 func (s *Setup) evalMC() {
-	s.Final = map[string]*Define{}
-	for _, c := range s.MC.Calls {
-		if !c.Top {
-			continue
-		}
-		switch c.Name {
-		case "define":
-			d := &Define{Name: strings.TrimSpace(c.ArgValue(0)), Value: c.ArgValue(1), Call: c, AfterMailer: s.FirstMailer != nil}
-			s.Defines = append(s.Defines, d)
-			s.Final[d.Name] = d
-		case "undefine":
-			delete(s.Final, strings.TrimSpace(c.ArgValue(0)))
-		case "include", "sinclude":
-			s.Includes = append(s.Includes, c)
-		case "MAILER":
-			if s.FirstMailer == nil {
-				s.FirstMailer = c
-			}
-			if strings.TrimSpace(c.ArgValue(0)) == "smtp" {
-				s.readSMTPMailer(c)
-			}
-		case "FEATURE":
-			switch strings.TrimSpace(c.ArgValue(0)) {
-			case "nullclient":
-				// feature/nullclient.m4: define(`SMART_HOST',
-				// _NULL_CLIENT_), then MAILER(`local') MAILER(`smtp').
-				d := &Define{Name: "SMART_HOST", Value: c.ArgValue(1), Call: c}
-				s.Final["SMART_HOST"] = d
-				s.readSMTPMailer(c)
-			case "msp":
-				// feature/msp.m4: ifelse(_ARG2_, `MSA', define(
-				// `RELAY_MAILER_ARGS', `TCP $h 587')), then MAILER(`smtp').
-				if strings.TrimSpace(c.ArgValue(2)) == "MSA" {
-					s.Final["RELAY_MAILER_ARGS"] = &Define{Name: "RELAY_MAILER_ARGS", Value: "TCP $h 587", Call: c}
-				}
-				s.readSMTPMailer(c)
-			}
-		}
+	if s.Final != nil {
+		return
 	}
+	s.Final = map[string]*Define{}
+	s.evalCalls(s.MCFile, s.MC, 0)
 	if d := s.Final["SMART_HOST"]; d != nil {
 		src := "SMART_HOST"
 		a := d.Call.Arg(1)
@@ -193,7 +164,61 @@ func (s *Setup) evalMC() {
 				start++
 			}
 		}
-		s.MCSmart = parseSmartHost(s.MCFile, d.Value, start, src)
+		s.MCSmart = parseSmartHost(d.File, d.Value, start, src)
+	}
+}
+
+// maxIncludeDepth bounds include() chains (and loops).
+const maxIncludeDepth = 8
+
+func (s *Setup) evalCalls(f *lint.File, mc *smp.MC, depth int) {
+	main := f == s.MCFile
+	for _, c := range mc.Calls {
+		if !c.Top {
+			continue
+		}
+		switch c.Name {
+		case "define":
+			d := &Define{Name: strings.TrimSpace(c.ArgValue(0)), Value: c.ArgValue(1), Call: c, File: f, AfterMailer: s.FirstMailer != nil}
+			s.Defines = append(s.Defines, d)
+			s.Final[d.Name] = d
+		case "undefine":
+			delete(s.Final, strings.TrimSpace(c.ArgValue(0)))
+		case "include", "sinclude":
+			if main {
+				s.Includes = append(s.Includes, c)
+			}
+			if inc := s.included[c]; inc != nil && depth < maxIncludeDepth {
+				s.evalCalls(inc, inc.Parsed.(*smp.MC), depth+1)
+			}
+		case "MAILER":
+			if s.FirstMailer == nil && main {
+				s.FirstMailer = c
+			}
+			if strings.TrimSpace(c.ArgValue(0)) == "smtp" {
+				s.readSMTPMailer(c)
+			}
+		case "FEATURE":
+			switch strings.TrimSpace(c.ArgValue(0)) {
+			case "nullclient":
+				// feature/nullclient.m4: define(`SMART_HOST',
+				// _NULL_CLIENT_), then MAILER(`local') MAILER(`smtp').
+				d := &Define{Name: "SMART_HOST", Value: c.ArgValue(1), Call: c, File: f}
+				s.Final["SMART_HOST"] = d
+				s.readSMTPMailer(c)
+			case "msp":
+				// feature/msp.m4: ifelse(_ARG2_, `MSA', define(
+				// `RELAY_MAILER_ARGS', `TCP $h 587')), then MAILER(`smtp').
+				if strings.TrimSpace(c.ArgValue(2)) == "MSA" {
+					s.Final["RELAY_MAILER_ARGS"] = &Define{Name: "RELAY_MAILER_ARGS", Value: "TCP $h 587", Call: c, File: f}
+				}
+				s.readSMTPMailer(c)
+			case "authinfo":
+				s.AuthinfoMap = featureMap(f, c, "authinfo", "hash /etc/mail/authinfo")
+			case "access_db":
+				s.AccessMap = featureMap(f, c, "access", "hash -T<TMPF> /etc/mail/access")
+			}
+		}
 	}
 }
 
@@ -274,17 +299,8 @@ func (s *Setup) resolveMaps() {
 		return
 	}
 	if s.MC != nil {
-		for _, c := range s.MC.Calls {
-			if !c.Top || c.Name != "FEATURE" {
-				continue
-			}
-			switch strings.TrimSpace(c.ArgValue(0)) {
-			case "authinfo":
-				s.AuthinfoMap = featureMap(s.MCFile, c, "authinfo", "hash /etc/mail/authinfo")
-			case "access_db":
-				s.AccessMap = featureMap(s.MCFile, c, "access", "hash -T<TMPF> /etc/mail/access")
-			}
-		}
+		// FEATURE(`authinfo') and FEATURE(`access_db') are read by evalMC.
+		s.evalMC()
 		return
 	}
 	if s.CF != nil {

@@ -85,9 +85,8 @@ func checkPort(p *lint.Pass) {
 	fd := h.File.At(h.HostStart, h.HostStart+len(h.Host))
 	switch {
 	case u.Def != nil:
-		a := u.Def.Call.Arg(1)
-		if a != nil {
-			fd = s.MCFile.At(a.Start, a.End)
+		if a := u.Def.Call.Arg(1); a != nil && u.Def.File != nil {
+			fd = u.Def.File.At(a.Start, a.End)
 		}
 		fd.Message = fmt.Sprintf("the smart host uses the %s mailer, and %s makes it connect to port %s, not %d", u.Mailer, u.ArgsName, u.Port, want)
 	case u.CFLine != nil:

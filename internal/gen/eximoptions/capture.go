@@ -28,7 +28,7 @@ var instanceOptions = map[string][]string{
 	"authenticator/dovecot":    {"server_socket = /tmp/x"},
 }
 
-var macroLine = regexp.MustCompile(`^_(OPT|DRIVER)_([A-Z0-9_]+)=`)
+var macroLine = regexp.MustCompile(`^_(OPT|DRIVER|ACL_COND|ACL_MOD|LOG)_([A-Z0-9_]+)=`)
 
 // capture runs the Exim binary and returns the dump: every option name
 // per scope with "bool" for booleans, sorted, with a header recording the
@@ -53,9 +53,19 @@ func capture(bin, pkg string) ([]byte, error) {
 	}
 	drivers := map[string][]string{} // router -> [accept ...]
 	optMacros := map[string]bool{}   // ROUTER_ACCEPT_TRANSPORT ...
+	var aclWords, logWords []string
 	for _, line := range strings.Split(macros, "\n") {
 		m := macroLine.FindStringSubmatch(line)
 		if m == nil {
+			continue
+		}
+		switch m[1] {
+		case "ACL_COND", "ACL_MOD":
+			// ACL conditions and modifiers (acl.c's table), as "acl" scope.
+			aclWords = append(aclWords, strings.ToLower(m[2]))
+			continue
+		case "LOG":
+			logWords = append(logWords, strings.ToLower(m[2]))
 			continue
 		}
 		if m[1] == "DRIVER" {
@@ -73,6 +83,13 @@ func capture(bin, pkg string) ([]byte, error) {
 			kind = "bool"
 		}
 		out = append(out, scope+" "+name+" "+kind)
+	}
+
+	for _, w := range aclWords {
+		add("acl", w, false)
+	}
+	for _, w := range logWords {
+		add("log_selector", w, false)
 	}
 
 	// Main options: -bP lists every non-hidden one, booleans as bare

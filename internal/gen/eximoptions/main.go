@@ -160,6 +160,12 @@ func generate(dir string) ([]byte, error) {
 	fmt.Fprintf(&w, "// mainOptions are the options of the main section.\nvar mainOptions = map[string]optFlags{\n")
 	emit("main")
 	fmt.Fprintf(&w, "}\n\n")
+	fmt.Fprintf(&w, "// aclWords are the ACL conditions and modifiers (_ACL_COND_*, _ACL_MOD_*).\nvar aclWords = map[string]optFlags{\n")
+	emit("acl")
+	fmt.Fprintf(&w, "}\n\n")
+	fmt.Fprintf(&w, "// logSelectors are the log_selector names (_LOG_*), without the +/-.\nvar logSelectors = map[string]optFlags{\n")
+	emit("log_selector")
+	fmt.Fprintf(&w, "}\n\n")
 	fmt.Fprintf(&w, "// genericOptions are the options every driver of a section accepts.\nvar genericOptions = map[string]map[string]optFlags{\n")
 	for _, typ := range []string{"router", "transport", "authenticator"} {
 		fmt.Fprintf(&w, "\t%q: {\n", typ+"s")

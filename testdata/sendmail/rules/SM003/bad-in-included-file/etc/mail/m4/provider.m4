@@ -1,0 +1,2 @@
+dnl written by sendmailconfig
+define(`SMART_HOST', `smtp.example.net')dnl
