@@ -2,6 +2,7 @@ package lint
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -250,6 +251,11 @@ type failingTemp struct {
 var errInjected = errors.New("injected failure")
 
 func (f *failingTemp) Write(p []byte) (int, error) {
+	// The new contents (maybe with passwords) are written to a file that
+	// only the owner can read, whatever the original's mode.
+	if st, err := f.File.Stat(); err != nil || st.Mode().Perm() != 0o600 {
+		return 0, fmt.Errorf("temporary file mode %v (%v), want 0600", st.Mode().Perm(), err)
+	}
 	if f.failAt == "write" {
 		n, _ := f.File.Write(p[:len(p)/2])
 		return n, errInjected
@@ -282,7 +288,7 @@ func (f *failingTemp) Close() error {
 // TestWriteFixesAtomic injects a failure at each step of the write: the
 // original must be intact and no temporary file left behind.
 func TestWriteFixesAtomic(t *testing.T) {
-	for _, step := range []string{"create", "write", "sync", "chmod", "close"} {
+	for _, step := range []string{"create", "write", "sync", "chmod", "close", "none"} {
 		t.Run(step, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "a.fake")
@@ -305,6 +311,15 @@ func TestWriteFixesAtomic(t *testing.T) {
 				return &failingTemp{File: f, failAt: step}, nil
 			}}
 			out := WriteFixes(res, FixOptions{Writer: w})
+			if step == "none" {
+				// The wrapper itself works: the file is written (and the
+				// mode check in Write passed).
+				if len(out) != 1 || !out[0].Written {
+					t.Fatalf("WriteFixes = %+v", out)
+				}
+				assertNoTemp(t, dir)
+				return
+			}
 			if len(out) != 1 || !errors.Is(out[0].Err, errInjected) || out[0].Written {
 				t.Fatalf("WriteFixes = %+v, want the injected error", out)
 			}

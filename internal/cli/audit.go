@@ -51,7 +51,7 @@ var auditLocations = []auditLocation{
 
 	// qmail (netqmail and its smarthost-auth patches).
 	{Path: "/var/qmail/control/smtproutes", Kind: lint.KindQmailSmtproutes},
-	{Path: "/var/qmail/control/authsenders", Kind: lint.KindQmailSmtproutes},
+	{Path: "/var/qmail/control/authsenders", Kind: lint.KindQmailAuthsenders},
 
 	// sendmail (/etc/mail on Debian and Red Hat).
 	{Path: "/etc/mail/sendmail.mc", Kind: lint.KindSendmailMC},
@@ -59,7 +59,7 @@ var auditLocations = []auditLocation{
 	{Path: "/etc/mail/sendmail.cf", Kind: lint.KindSendmailCF},
 	{Path: "/etc/mail/submit.cf", Kind: lint.KindSendmailCF},
 	{Path: "/etc/mail/authinfo", Kind: lint.KindSendmailAuthinfo},
-	{Path: "/etc/mail/access", Kind: lint.KindSendmailAuthinfo},
+	{Path: "/etc/mail/access", Kind: "sendmail-access"}, // rules/sendmail.KindSendmailAccess
 }
 
 // auditPaths returns the locations that exist under root and that this

@@ -103,6 +103,7 @@ func TestUsage(t *testing.T) {
 		{name: "color unknown", args: []string{"--color", "purple", fx("fake")}, code: 2, stderr: []string{`unknown --color`}},
 		{name: "fail-level unknown", args: []string{"--fail-level", "fatal", fx("fake")}, code: 2, stderr: []string{`--fail-level: unknown severity "fatal"`}},
 		{name: "diff and fix", args: []string{"--diff", "--fix", fx("fake")}, code: 2, stderr: []string{`--diff and --fix exclude each other`}},
+		{name: "diff with a format", args: []string{"--diff", "--format", "json", fx("fake")}, code: 2, stderr: []string{`--diff prints a patch; --format json does not apply`}},
 		{name: "unsafe-fixes alone", args: []string{"--unsafe-fixes", fx("fake")}, code: 2, stderr: []string{`--unsafe-fixes needs --diff or --fix`}},
 		{name: "port zero", args: []string{"--port", "0", fx("fake")}, code: 2, stderr: []string{`--port 0 is not a TCP port`}},
 		{name: "port not a number", args: []string{"--port", "smtp", fx("fake")}, code: 2, stderr: []string{`invalid argument "smtp"`}},

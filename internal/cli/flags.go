@@ -102,6 +102,9 @@ func (f *flags) validate() error {
 	if f.diff && f.fix {
 		return usagef("--diff and --fix exclude each other: --diff shows what --fix would write")
 	}
+	if f.diff && f.format != "text" {
+		return usagef("--diff prints a patch; --format %s does not apply to it", f.format)
+	}
 	if f.unsafeFixes && !f.diff && !f.fix {
 		return usagef("--unsafe-fixes needs --diff or --fix")
 	}

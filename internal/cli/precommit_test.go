@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -87,104 +89,162 @@ func TestPreCommitFilesPattern(t *testing.T) {
 	}
 }
 
-// TestPreCommit runs the real pre-commit against a throw-away repository:
-// the smarthost-lint-system hook from this checkout's .pre-commit-hooks.yaml
-// refuses a commit with a broken main.cf and allows it once it is fixed.
-// No network: the hook repository is a local clone and the hook is
-// language: system, with a freshly built binary on PATH.
+// TestPreCommit runs the real pre-commit against a throw-away repository
+// with each hook of this checkout's .pre-commit-hooks.yaml: a commit with a
+// broken main.cf is refused, the fixed one allowed, one without
+// configurations skips the hook. No network: the hook repository is a
+// local git repository; the system hook finds a freshly built binary on
+// PATH, the golang hook builds the module with `go install ./...` from the
+// local module cache (GOPROXY=off).
 func TestPreCommit(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs pre-commit")
+		t.Skip("builds the tool and runs pre-commit")
 	}
 	preCommit := testenv.LookPath(t, "pre-commit")
 	git := testenv.LookPath(t, "git")
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "smarthost-lint"), "./cmd/smarthost-lint")
-	build.Dir = testenv.RepoRoot()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
-	env := append(os.Environ(),
-		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"PRE_COMMIT_HOME="+filepath.Join(tmp, "cache"),
-		"HOME="+tmp,
-		"GIT_CONFIG_NOSYSTEM=1",
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid",
-	)
-	run := func(dir string, name string, args ...string) (string, error) {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	must := func(dir string, name string, args ...string) string {
-		t.Helper()
-		out, err := run(dir, name, args...)
+	goEnv := func(name string) string {
+		out, err := exec.Command(goCmd, "env", name).Output()
 		if err != nil {
-			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+			t.Fatalf("go env %s: %v", name, err)
 		}
-		return out
+		return strings.TrimSpace(string(out))
 	}
-	write := func(path, content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	// The hook repository: this checkout's hooks file, committed.
-	hooksRepo := filepath.Join(tmp, "hooks")
+	modCache, buildCache := goEnv("GOMODCACHE"), goEnv("GOCACHE")
 	hooks, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), ".pre-commit-hooks.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	write(filepath.Join(hooksRepo, ".pre-commit-hooks.yaml"), string(hooks))
-	must(hooksRepo, git, "init", "-q", "-b", "main")
-	must(hooksRepo, git, "add", ".")
-	must(hooksRepo, git, "commit", "-q", "-m", "hooks")
-	rev := strings.TrimSpace(must(hooksRepo, git, "rev-parse", "HEAD"))
 
-	// The configuration repository.
-	repo := filepath.Join(tmp, "configs")
-	write(filepath.Join(repo, ".pre-commit-config.yaml"), "repos:\n"+
-		"-   repo: "+hooksRepo+"\n"+
-		"    rev: "+rev+"\n"+
-		"    hooks:\n"+
-		"    -   id: smarthost-lint-system\n"+
-		"        args: [--no-follow]\n")
-	write(filepath.Join(repo, "README.md"), "not a config\n")
-	must(repo, git, "init", "-q", "-b", "main")
-	must(repo, preCommit, "install")
+	for _, hook := range []string{"smarthost-lint-system", "smarthost-lint"} {
+		t.Run(hook, func(t *testing.T) {
+			tmp := t.TempDir()
+			path := filepath.Dir(goCmd) + string(os.PathListSeparator) + os.Getenv("PATH")
+			if hook == "smarthost-lint-system" {
+				bin := filepath.Join(tmp, "bin")
+				build := exec.Command(goCmd, "build", "-o", filepath.Join(bin, "smarthost-lint"), "./cmd/smarthost-lint")
+				build.Dir = testenv.RepoRoot()
+				if out, err := build.CombinedOutput(); err != nil {
+					t.Fatalf("go build: %v\n%s", err, out)
+				}
+				path = bin + string(os.PathListSeparator) + path
+			}
+			env := append(os.Environ(),
+				"PATH="+path,
+				"PRE_COMMIT_HOME="+filepath.Join(tmp, "cache"),
+				"HOME="+tmp,
+				"GIT_CONFIG_NOSYSTEM=1",
+				"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
+				"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid",
+				"GOMODCACHE="+modCache, "GOCACHE="+buildCache,
+				"GOPROXY=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local",
+			)
+			run := func(dir string, name string, args ...string) (string, error) {
+				t.Helper()
+				cmd := exec.Command(name, args...)
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				return string(out), err
+			}
+			must := func(dir string, name string, args ...string) string {
+				t.Helper()
+				out, err := run(dir, name, args...)
+				if err != nil {
+					t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+				}
+				return out
+			}
+			write := func(path, content string) {
+				t.Helper()
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 
-	// An unbracketed relayhost on port 25: PF001 and PF002.
-	write(filepath.Join(repo, "etc/postfix/main.cf"), "relayhost = smtp.provider.test\nsmtp_tls_security_level = encrypt\n")
-	must(repo, git, "add", ".")
-	out, err := run(repo, git, "commit", "-m", "broken relayhost")
-	if err == nil {
-		t.Fatalf("the commit of a broken main.cf was allowed:\n%s", out)
-	}
-	if !strings.Contains(out, "PF001") || !strings.Contains(out, "etc/postfix/main.cf:1:13") {
-		t.Errorf("pre-commit output lacks the finding:\n%s", out)
-	}
+			// The hook repository: this checkout's hooks file and, for the
+			// golang hook, the module's sources, committed.
+			hooksRepo := filepath.Join(tmp, "hooks")
+			if hook == "smarthost-lint" {
+				if err := copySources(testenv.RepoRoot(), hooksRepo); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write(filepath.Join(hooksRepo, ".pre-commit-hooks.yaml"), string(hooks))
+			must(hooksRepo, git, "init", "-q", "-b", "main")
+			must(hooksRepo, git, "add", ".")
+			must(hooksRepo, git, "commit", "-q", "-m", "hooks")
+			rev := strings.TrimSpace(must(hooksRepo, git, "rev-parse", "HEAD"))
 
-	write(filepath.Join(repo, "etc/postfix/main.cf"), "relayhost = [smtp.provider.test]:587\nsmtp_tls_security_level = encrypt\n")
-	must(repo, git, "add", ".")
-	out = must(repo, git, "commit", "-m", "fixed relayhost")
-	if !strings.Contains(out, "smarthost-lint") || !strings.Contains(out, "Passed") {
-		t.Errorf("the hook did not run on the fixed commit:\n%s", out)
-	}
+			// The configuration repository.
+			repo := filepath.Join(tmp, "configs")
+			write(filepath.Join(repo, ".pre-commit-config.yaml"), "repos:\n"+
+				"-   repo: "+hooksRepo+"\n"+
+				"    rev: "+rev+"\n"+
+				"    hooks:\n"+
+				"    -   id: "+hook+"\n"+
+				"        args: [--no-follow]\n")
+			write(filepath.Join(repo, "README.md"), "not a config\n")
+			must(repo, git, "init", "-q", "-b", "main")
+			must(repo, preCommit, "install")
 
-	// A commit touching no configuration skips the hook.
-	write(filepath.Join(repo, "README.md"), "still not a config\n")
-	must(repo, git, "add", ".")
-	out = must(repo, git, "commit", "-m", "docs")
-	if !strings.Contains(out, "no files to check") {
-		t.Errorf("the hook ran on a commit without configurations:\n%s", out)
+			// An unbracketed relayhost on port 25: PF001 and PF002.
+			write(filepath.Join(repo, "etc/postfix/main.cf"), "relayhost = smtp.provider.test\nsmtp_tls_security_level = encrypt\n")
+			must(repo, git, "add", ".")
+			out, err := run(repo, git, "commit", "-m", "broken relayhost")
+			if err == nil {
+				t.Fatalf("the commit of a broken main.cf was allowed:\n%s", out)
+			}
+			if !strings.Contains(out, "PF001") || !strings.Contains(out, "etc/postfix/main.cf:1:13") {
+				t.Fatalf("pre-commit output lacks the finding:\n%s", out)
+			}
+
+			write(filepath.Join(repo, "etc/postfix/main.cf"), "relayhost = [smtp.provider.test]:587\nsmtp_tls_security_level = encrypt\n")
+			must(repo, git, "add", ".")
+			out = must(repo, git, "commit", "-m", "fixed relayhost")
+			if !strings.Contains(out, "smarthost-lint") || !strings.Contains(out, "Passed") {
+				t.Errorf("the hook did not run on the fixed commit:\n%s", out)
+			}
+
+			// A commit touching no configuration skips the hook.
+			write(filepath.Join(repo, "README.md"), "still not a config\n")
+			must(repo, git, "add", ".")
+			out = must(repo, git, "commit", "-m", "docs")
+			if !strings.Contains(out, "no files to check") {
+				t.Errorf("the hook ran on a commit without configurations:\n%s", out)
+			}
+		})
 	}
+}
+
+// copySources copies what `go install ./...` needs from the module at src:
+// Go files, go.mod, go.sum and embedded documents, without test data,
+// benchmarks or version control.
+func copySources(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			switch d.Name() {
+			case ".git", "testdata", "bench", ".ci":
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		if !d.Type().IsRegular() || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
 }

@@ -189,7 +189,7 @@ type Driver struct {
 	NamePos Pos
 	Section string    // "routers", "transports" or "authenticators"
 	Options []*Option // in order, repeats included; `driver` is one of them
-	Line    *Line // the `name:` line
+	Line    *Line     // the `name:` line
 	// Invalid marks an instance line Exim rejects ("remote-smtp:", "1x:"):
 	// Name is the text before the colon; the error is in Config.Errors.
 	Invalid bool
@@ -245,10 +245,9 @@ func findOptions(os []*Option, name string) []*Option {
 
 // Option is one option setting (one logical line).
 type Option struct {
-	// Name is the option name with a "no_" or "not_" prefix removed (Exim
-	// looks the full name up first and only then strips the prefix; no
-	// Exim 4.96 option name starts with no_ or not_, so the parser strips
-	// it whenever the setting has no value).
+	// Name is the option name with a "no_" or "not_" prefix removed, as
+	// readconf_handle_option looks it up (so `no_x = y` is always an
+	// error: the prefix is only for booleans, which then take no value).
 	Name    string
 	Written string // the name as written, prefix included
 	NamePos Pos
@@ -386,7 +385,11 @@ type seg struct {
 	at, n     int
 	f         *SourceFile
 	off, srcN int
+	opaque    bool // never byte for byte (a -D value standing on the macro name)
 }
+
+// linear reports whether the segment maps byte for byte.
+func (s seg) linear() bool { return s.n == s.srcN && !s.opaque }
 
 // Span returns the file and the byte range in that file for S[i:j]. If
 // S[i:j] comes from several places, the range covers the part that is in
@@ -466,7 +469,7 @@ func (t Text) segAt(i int) int {
 }
 
 func (s seg) srcStart(i int) int {
-	if s.n == s.srcN {
+	if s.linear() {
 		d := i - s.at
 		if d < 0 {
 			d = 0
@@ -480,7 +483,7 @@ func (s seg) srcStart(i int) int {
 }
 
 func (s seg) srcEnd(j int) int {
-	if s.n == s.srcN {
+	if s.linear() {
 		d := j - s.at
 		if d > s.n {
 			d = s.n

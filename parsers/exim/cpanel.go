@@ -119,7 +119,9 @@ func ParseCpanelLocal(path string, src []byte) *CpanelLocal {
 			}
 			seen[marker] = true
 			l.Blocks = append(l.Blocks, cur)
-		case marker != "":
+		case marker != "" && CpanelMarkers[marker] != "":
+			// Only a known marker is a misplaced marker: "@FOO@" inside
+			// ordinary text may be data.
 			l.Errors = append(l.Errors, &Error{Pos: f.Pos(off + lead), Code: "marker", Msg: "section marker " + cpanelShow(marker) + " must be alone at the start of its line"})
 		case cur == nil && trimmed != "" && !strings.HasPrefix(trimmed, "#"):
 			l.Errors = append(l.Errors, &Error{Pos: f.Pos(off + lead), Code: "marker", Msg: "text before the first section marker is not placed anywhere in exim.conf"})

@@ -363,10 +363,7 @@ func debianValue(t Text) Text {
 		st := t.segs[0]
 		en := t.segs[len(t.segs)-1]
 		if st.f != nil && st.f == en.f {
-			out.segs = []seg{{at: 0, n: len(out.S), f: st.f, off: st.off, srcN: en.off + en.srcN - st.off + 1}}
-			if out.segs[0].srcN == len(out.S) {
-				out.segs[0].srcN++ // keep it opaque
-			}
+			out.segs = []seg{{at: 0, n: len(out.S), f: st.f, off: st.off, srcN: en.off + en.srcN - st.off, opaque: true}}
 		}
 	}
 	return out

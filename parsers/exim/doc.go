@@ -1,21 +1,81 @@
 // Package exim parses Exim 4.96 runtime configuration files: the main
 // part, the `begin` sections, driver instances, options, named lists,
-// macros, .include and .ifdef directives (Parse), Debian's split
-// configuration (conf.d assembled as update-exim4.conf does, and
-// update-exim4.conf.conf), and cPanel's exim.conf.local and
-// exim.conf.localopts.
+// macros, .include and the .ifdef family (Parse); Debian's configuration
+// as update-exim4.conf assembles it (ParseDebian, ParseDebianConf,
+// DebianPartFiles); cPanel's exim.conf.local and exim.conf.localopts
+// (ParseCpanelLocal, ParseFragment, ParseCpanelLocalOpts). The list,
+// route_list and expansion sub-languages are in list.go, routelist.go and
+// expand*.go.
 //
-// It is pure syntax: no knowledge of option names or defaults, no rules.
-// Files are read only through Options.ReadFile. Every position points into
-// the file where the text really is, through includes and macro
-// substitution (Text.Span, Text.Pos).
+// It is pure syntax: no knowledge of option names, types or defaults, no
+// rules. Files are read only through Options.ReadFile. Every position
+// points into the file where the text really is — an included file, a
+// conf.d fragment, the macro definition a substituted value came from,
+// update-exim4.conf.conf for Debian's DC* macros (Text.Span, Text.Pos).
 //
 // # Fidelity
 //
-// The parser follows readconf.c of Exim 4.96 (get_config_line,
-// macros_expand, readconf_main, readconf_rest, readconf_driver_init) and
-// the tests check it against the real `exim -bV -C` on the corpus
-// (internal/testenv oracles). Syntax problems never stop the parse: they
-// are collected in Config.Errors with Exim's own wording; the returned
-// error is only for failures of the caller's reader on the main file.
+// The reader follows readconf.c of Exim 4.96 (get_config_line,
+// macros_expand, macro_read_assignment, readconf_main, read_named_list,
+// readconf_handle_option, readconf_driver_init, readconf_rest,
+// string_dequote) rather than the specification alone; notable
+// consequences, all checked with the real exim:
+//
+//   - Macros are substituted on every physical line, comments and
+//     directives included, in definition order, as substrings; builtin
+//     macros (_HAVE_*, _OPT_*, …; macro_builtin.go) only when the first
+//     candidate name on the line starts with "_". A macro definition
+//     between driver instances ends the current instance.
+//   - A conditional directive must be followed by a space, the end of the
+//     line or the letter "t" (Exim tests 't' for '\t'); otherwise the line
+//     is silently dropped, so ".endif\r" in a CRLF file leaves the .ifdef
+//     open.
+//   - Trailing white space (including \r) is removed before the
+//     continuation backslash test; an empty line ends a continuation
+//     (Line.Broken) and the next line is read as a new logical line.
+//   - "begin" must be followed by a literal space; the section name gets
+//     an "s" appended unless it ends in one (so "begin retrys" works).
+//   - `hide` must be followed by exactly one white space character for
+//     readconf_main to see a named list.
+//   - A quoted value whose last character is an escaped quote ("abc\")
+//     is accepted, as Exim's read_string does.
+//   - `begin local_scan` is fatal in builds without
+//     LOCAL_SCAN_HAS_OPTIONS (Debian's); more than 16 named lists of one
+//     kind are fatal.
+//
+// # Errors
+//
+// Syntax problems never stop the parse: Exim dies at the first one, we
+// record each in Config.Errors (Code classifies it, Msg is Exim's wording)
+// and go on with a best-effort Config; Error() is file:line:col: message.
+// Error.Pos is where the problem starts (the start of the line that uses
+// it when the text at fault came from a macro definition); Exim names the
+// last physical line of a continued logical line, which is Error.End. The returned error is
+// only for failures of the caller's reader.
+//
+// Hostile input stays bounded: a line longer than Options.MaxLine (1 MiB)
+// after macro substitution or continuation is cut and reported (Code
+// "limit"); includes nest at most Options.MaxDepth (32) deep and loops
+// are reported; each macro substitution is one pass over the line.
+//
+// # Grammar and performance
+//
+// grammar.go states the shape of option, macro-definition and driver
+// lines as participle grammars; the reader extracts the same fields by
+// hand, and grammar_test.go (with FuzzGrammar) checks the two agree on
+// every line of the corpus. The hand reader parses the 3,300-line cPanel
+// exim.conf of the corpus in about 2.4 ms on a loaded 2-core machine
+// (BenchmarkParseCpanel; `exim -bV` takes about 16 ms there).
+//
+// # Verification
+//
+// TestOracleCorpus runs the real `exim -bV` on every configuration of
+// ../shared/corpus/exim (test-suite placeholders substituted): accepted
+// files give no errors, rejected ones an error on Exim's line, semantic
+// rejections (unknown option names, users missing on the machine) are
+// listed in testdata/exim/parser/oracle-semantic.json for the rule layer,
+// and the driver lists, driver types and option values agree with
+// `exim -bP`. TestDebianSplitOracle compares ParseDebian with the file the
+// real update-exim4.conf writes; TestErrorsOracle checks that Exim rejects
+// every error case on the line we report.
 package exim

@@ -72,6 +72,18 @@ func checkPositions(t testing.TB, c *Config) {
 		for i := 0; i <= len(tx.S); i++ {
 			okPos(what, tx.Pos(i))
 		}
+		// a byte that maps byte for byte is the same byte in the file
+		for _, s := range tx.segs {
+			if !s.linear() || s.f == nil {
+				continue
+			}
+			for k := 0; k < s.n; k++ {
+				if s.off+k >= len(s.f.Src) || s.f.Src[s.off+k] != tx.S[s.at+k] {
+					t.Errorf("%s: %q[%d] does not match %s offset %d", what, tx.S, s.at+k, s.f.Path, s.off+k)
+					return
+				}
+			}
+		}
 		file, a, b := tx.Span(0, len(tx.S))
 		if file == "" {
 			return

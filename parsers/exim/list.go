@@ -177,68 +177,115 @@ func parseList(m subText, sep int) (*List, error) {
 			sep = int(s[i+1])
 			i += 2
 			skip()
+		} else if i+1 == len(s) && s[i] == '<' {
+			// "<" and the terminating NUL: the NUL becomes the
+			// separator and the list is empty.
+			l.SepOffset, l.Sep = m.at(i), 0
+			return l, nil
 		} else {
 			sep = ':'
 		}
 	}
 	l.Sep = byte(sep)
-	special := subCntrl(byte(sep))
+	var raws []rawItem
+	if listGrammarOnly {
+		raws = listBodyGrammar(s, i, byte(sep))
+	} else {
+		raws = listBody(s, i, byte(sep))
+	}
 	var firstErr error
-	for {
-		skip()
-		if i >= len(s) {
-			break
-		}
-		start := i
-		var val []byte
-		var off []int
-		if s[i] == byte(sep) {
-			i++
-			if i >= len(s) || s[i] != byte(sep) || special {
-				it := &ListItem{Start: m.at(start), End: m.at(start), off: []int{m.at(start)}, NegOffset: -1}
-				it.BodyStart = it.Start
-				l.Items = append(l.Items, it)
-				continue
-			}
-		}
-		// s[i] is a data character (possibly a separator kept from a
-		// doubled pair).
-		for {
-			j := i + 1
-			for j < len(s) && s[j] != byte(sep) {
-				j++
-			}
-			for k := i; k < j; k++ {
-				val = append(val, s[k])
-				off = append(off, m.at(k))
-			}
-			i = j
-			if i >= len(s) {
-				break
-			}
-			i++ // past the separator
-			if i >= len(s) || s[i] != byte(sep) || special {
-				break
-			}
+	for _, r := range raws {
+		start := m.at(r.start)
+		if r.empty {
+			it := &ListItem{Start: start, End: start, off: []int{start}, NegOffset: -1}
+			it.BodyStart = it.Start
+			l.Items = append(l.Items, it)
+			continue
 		}
 		// Trailing white space, unless escaped by a backslash.
+		val := r.val
 		n := len(val)
 		for n > 0 && subSpace(val[n-1]) && (n == 1 || val[n-2] != '\\') {
 			n--
 		}
-		val, off = val[:n], off[:n]
-		end := m.at(start)
+		val = val[:n]
+		off := make([]int, 0, n+1)
+		for _, k := range r.idx[:n] {
+			off = append(off, m.at(k))
+		}
+		end := start
 		if n > 0 {
 			end = off[n-1] + 1
 		}
 		off = append(off, end)
-		it := &ListItem{Start: m.at(start), End: end, Value: string(val), off: off, NegOffset: -1}
+		it := &ListItem{Start: start, End: end, Value: string(val), off: off, NegOffset: -1}
 		if err := it.classify(); err != nil && firstErr == nil {
 			firstErr = err
 		}
 		l.Items = append(l.Items, it)
 	}
 	return l, firstErr
+}
+
+// rawItem is an item as string_nextinlist returns it, before trailing
+// white space is trimmed: its bytes and their indexes in the string.
+type rawItem struct {
+	start int // index of the item's first byte (of the separator for an empty item)
+	empty bool
+	val   []byte
+	idx   []int
+}
+
+// listGrammarOnly makes the list parsers use the participle grammar
+// (list_grammar.go) instead of listBody, so tests can compare them.
+var listGrammarOnly = false
+
+// listBody is the loop of string_nextinlist() over s[i:] with separator
+// sep: the fast path; the grammar in list_grammar.go says the same.
+func listBody(s string, i int, sep byte) []rawItem {
+	special := subCntrl(sep)
+	skip := func() {
+		for i < len(s) && subSpace(s[i]) && s[i] != sep {
+			i++
+		}
+	}
+	var out []rawItem
+	for {
+		skip()
+		if i >= len(s) {
+			return out
+		}
+		r := rawItem{start: i}
+		if s[i] == sep {
+			i++
+			if i >= len(s) || s[i] != sep || special {
+				r.empty = true
+				out = append(out, r)
+				continue
+			}
+		}
+		// s[i] is a data character (possibly the second separator of a
+		// doubled pair).
+		for {
+			j := i + 1
+			for j < len(s) && s[j] != sep {
+				j++
+			}
+			for k := i; k < j; k++ {
+				r.val = append(r.val, s[k])
+				r.idx = append(r.idx, k)
+			}
+			i = j
+			if i >= len(s) {
+				break
+			}
+			i++ // past the separator
+			if i >= len(s) || s[i] != sep || special {
+				break
+			}
+		}
+		out = append(out, r)
+	}
 }
 
 // classify reads negation, named-list references and lookups as match.c

@@ -1,6 +1,7 @@
 package exim
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -145,7 +146,7 @@ func joinable(v string, sep byte) bool {
 	if sep != ':' && v[0] == '<' {
 		return true
 	}
-	return !(v[0] == '<' && len(v) > 1)
+	return v[0] != '<' // "<" first would be read as a separator change
 }
 
 func FuzzParseList(f *testing.F) {
@@ -156,6 +157,7 @@ func FuzzParseList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		l, _ := ParseList(s)
 		checkListInvariants(t, s, l)
+		checkListFastPath(t, s)
 		// Reassembling the items with the separator rules gives the same items.
 		vals := listValues(l)
 		for _, v := range vals {
@@ -196,6 +198,30 @@ func addValueSeeds(f *testing.F) {
 				f.Add(v)
 				n++
 			}
+		}
+	}
+}
+
+// TestListFastPath: listBody builds what the list grammar builds.
+func TestListFastPath(t *testing.T) {
+	for _, s := range []string{"", "a", " a : b ", "a::b", "a : : b", ":", "::587", "h:::587", ":::::", "a::", "<; a ; b;;c",
+		"<\n a \n\n b", "<\ta\t\tb", "a\\ : b", "<", "  <", "< a", "x\xff:\xfey", "a\v:b", "<^ a ^^ b ^", "<] a ] b", "<\\ a \\\\ b"} {
+		checkListFastPath(t, s)
+	}
+}
+
+func checkListFastPath(t testing.TB, s string) {
+	t.Helper()
+	for _, parse := range []func(string) (*List, error){
+		ParseList,
+		func(s string) (*List, error) { return ParseListSep(s, ';') }, // route_list rules
+	} {
+		fast, ferr := parse(s)
+		listGrammarOnly = true
+		slow, serr := parse(s)
+		listGrammarOnly = false
+		if !reflect.DeepEqual(fast, slow) || fmt.Sprint(ferr) != fmt.Sprint(serr) {
+			t.Fatalf("%q: fast path %q (%v), grammar %q (%v)", s, listValues(fast), ferr, listValues(slow), serr)
 		}
 	}
 }

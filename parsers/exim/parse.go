@@ -64,12 +64,16 @@ type parser struct {
 	drv   *Driver
 	had   map[string]bool
 
-	lastEnd Pos             // end of the last physical line read
-	names   map[string]bool // section + "\x00" + driver name, for duplicates
-	seg1    [1]seg
-	lbuf    []byte // reused logical-line buffers
-	lsegs   []seg
-	line    *Line // logical line being processed
+	lastEnd     Pos             // end of the last physical line read
+	names       map[string]bool // section + "\x00" + driver name, for duplicates
+	seg1        [1]seg
+	aclNeedName bool // the next ACL-section line must be "name:"
+	lineSlab    []Line
+	optSlab     []Option
+	commentSlab []Comment
+	lbuf        []byte // reused logical-line buffers
+	lsegs       []seg
+	line        *Line // logical line being processed
 
 	// afterLine, when set, sees every physical line read from a file
 	// (Debian inserts its macro block after the UPEX4CmacrosUPEX4C line).
@@ -125,8 +129,14 @@ func dirOf(path string) string {
 
 func (p *parser) errAt(pos Pos, code, msg string) *Error {
 	e := &Error{Pos: pos, Code: code, Msg: msg}
-	if p.line != nil {
-		e.End = p.line.End
+	if l := p.line; l != nil {
+		e.End = l.End
+		// An error is reported on the line Exim reads: when the text
+		// at fault came from a macro definition (elsewhere), point at the
+		// start of the line that uses it.
+		if pos.File != l.Pos.File || pos.Offset < l.Pos.Offset || (l.End.File == pos.File && pos.Offset > l.End.Offset) {
+			e.Pos = l.Pos
+		}
 	}
 	p.c.Errors = append(p.c.Errors, e)
 	return e
@@ -209,6 +219,37 @@ func (p *parser) readPhys() (physLine, bool) {
 	return physLine{}, false
 }
 
+// Lines, options and comments are allocated in slabs: a 3,300-line file
+// has thousands of them and one allocation each dominated the run time.
+const slab = 256
+
+func (p *parser) newLine() *Line {
+	if len(p.lineSlab) == 0 {
+		p.lineSlab = make([]Line, slab)
+	}
+	l := &p.lineSlab[0]
+	p.lineSlab = p.lineSlab[1:]
+	return l
+}
+
+func (p *parser) newOption() *Option {
+	if len(p.optSlab) == 0 {
+		p.optSlab = make([]Option, slab)
+	}
+	o := &p.optSlab[0]
+	p.optSlab = p.optSlab[1:]
+	return o
+}
+
+func (p *parser) newComment() *Comment {
+	if len(p.commentSlab) == 0 {
+		p.commentSlab = make([]Comment, slab)
+	}
+	c := &p.commentSlab[0]
+	p.commentSlab = p.commentSlab[1:]
+	return c
+}
+
 // pos is the position of byte i of the physical line as read (before
 // macro substitution).
 func (pl *physLine) pos(i int) Pos {
@@ -254,10 +295,12 @@ func (p *parser) logical() (*Line, bool) {
 		s = pl.t.S
 		ws = skipSpace(s, 0)
 		if ws < len(s) && s[ws] == '#' {
-			p.c.Comments = append(p.c.Comments, &Comment{
+			cm := p.newComment()
+			*cm = Comment{
 				Pos: pl.pos(physWS), Text: trimRightSpace(s[ws+1:]),
 				Section: p.sec.Name, Driver: p.drv, Skipped: p.cstate != 0,
-			})
+			}
+			p.c.Comments = append(p.c.Comments, cm)
 			continue
 		}
 		if ws < len(s) && s[ws] == '.' && p.directive(&pl, ws, found) {
@@ -272,7 +315,8 @@ func (p *parser) logical() (*Line, bool) {
 		if len(tb.b) == 0 && ws < len(s) {
 			// The line starts where it is written (a macro name at the
 			// start is the text in this file).
-			l = &Line{Pos: pl.pos(physWS)}
+			l = p.newLine()
+			l.Pos = pl.pos(physWS)
 			if pl.f == nil {
 				l.Pos = pl.t.Pos(ws)
 			}
@@ -285,13 +329,14 @@ func (p *parser) logical() (*Line, bool) {
 			l.Broken = true
 			l.BreakPos = pl.pos(0)
 		}
-		if len(tb.b) == 0 && !found && l != nil && len(pl.t.segs) == 1 {
+		if len(tb.b) == 0 && !found && l != nil && pl.f != nil && len(pl.t.segs) == 1 {
 			e := len(s)
 			for e > ws && isSpace(s[e-1]) {
 				e--
 			}
-			st := pl.t.slice(ws, e)
-			simple = &st
+			// (a fresh segment: pl.t's is the reused p.seg1)
+			sg := pl.t.segs[0]
+			simple = &Text{S: s[ws:e], segs: []seg{{at: 0, n: e - ws, f: sg.f, off: sg.off + ws, srcN: e - ws, opaque: !sg.linear()}}}
 		} else {
 			simple = nil
 		}
@@ -350,8 +395,10 @@ func (tb *textBuilder) truncate(n int) {
 	if k > 0 {
 		s := &tb.segs[k-1]
 		if s.at+s.n > n {
-			if s.n == s.srcN {
+			if s.linear() {
 				s.srcN = n - s.at
+			} else {
+				s.opaque = true
 			}
 			s.n = n - s.at
 		}
@@ -384,10 +431,27 @@ func (p *parser) handle(l *Line) {
 	case kindDriver:
 		p.driverLine(l)
 	case kindACL:
+		// readconf_acl: macro definitions are allowed between ACLs, and
+		// after one (and at the start) an ACL name must follow.
 		name, rest := readName(s, 0)
 		if name != "" && isUpper(name[0]) && rest < len(s) && s[rest] == '=' {
 			p.defineMacro(l)
+			p.aclNeedName = true
 			return
+		}
+		if name != "" && rest < len(s) && s[rest] == ':' {
+			p.aclNeedName = false
+			key := "acl\x00" + name
+			if p.names == nil {
+				p.names = map[string]bool{}
+			}
+			if p.names[key] {
+				p.errAt(l.Pos, "syntax", "there are two ACLs called \""+name+"\"")
+			}
+			p.names[key] = true
+		} else if p.aclNeedName {
+			p.errAt(l.Pos, "syntax", "missing or malformed ACL name")
+			p.aclNeedName = false
 		}
 		p.sec.Lines = append(p.sec.Lines, l)
 	default:
@@ -440,6 +504,7 @@ func (p *parser) begin(l *Line) {
 		p.kind = kindDriver
 	case name == "acl":
 		p.kind = kindACL
+		p.aclNeedName = true
 	default:
 		p.kind = kindRaw
 	}
@@ -620,7 +685,8 @@ func (p *parser) option(l *Line, where string) *Option {
 		p.errAt(l.Pos, "syntax", "option setting expected: "+s[i:])
 		return nil
 	}
-	o := &Option{Pos: l.Pos, Line: l}
+	o := p.newOption()
+	o.Pos, o.Line = l.Pos, l
 	var st int
 	for n := 0; n < 2; n++ {
 		st = i
@@ -697,7 +763,7 @@ func (p *parser) readString(l *Line, i int, name string) (Text, bool) {
 				nul = true
 			}
 			if !nul {
-				if seg := t.segs[t.segAt(st)]; seg.f != nil && seg.n == seg.srcN && t.segAt(j-1) == t.segAt(st) {
+				if seg := t.segs[t.segAt(st)]; seg.f != nil && seg.linear() && t.segAt(j-1) == t.segAt(st) {
 					tb.appendMapped([]byte{c}, seg.f, seg.srcStart(st), j-st)
 				} else {
 					tb.appendText(&t, st, j)

@@ -21,7 +21,7 @@ func (tb *textBuilder) appendText(t *Text, i, j int) {
 			continue
 		}
 		ns := s
-		if s.n == s.srcN {
+		if s.linear() {
 			if a < i {
 				ns.off += i - a
 				a = i
@@ -31,6 +31,7 @@ func (tb *textBuilder) appendText(t *Text, i, j int) {
 			}
 			ns.srcN = e - a
 		} else {
+			ns.opaque = true
 			if a < i {
 				a = i
 			}
@@ -43,7 +44,7 @@ func (tb *textBuilder) appendText(t *Text, i, j int) {
 		if ns.n <= 0 {
 			continue
 		}
-		if s.n == s.srcN {
+		if s.linear() {
 			ns.srcN = ns.n
 		}
 		tb.addSeg(ns)
@@ -55,7 +56,7 @@ func (tb *textBuilder) appendText(t *Text, i, j int) {
 func (tb *textBuilder) addSeg(s seg) {
 	if k := len(tb.segs) - 1; k >= 0 {
 		p := &tb.segs[k]
-		if p.f == s.f && p.n == p.srcN && s.n == s.srcN && p.at+p.n == s.at && p.off+p.srcN == s.off {
+		if p.f == s.f && p.linear() && s.linear() && p.at+p.n == s.at && p.off+p.srcN == s.off {
 			p.n += s.n
 			p.srcN += s.n
 			return
@@ -84,7 +85,7 @@ func (t Text) slice(i, j int) Text {
 	if i <= 0 && j >= len(t.S) {
 		return t
 	}
-	if len(t.segs) == 1 && t.segs[0].n == t.segs[0].srcN && t.segs[0].at == 0 && i <= j {
+	if len(t.segs) == 1 && t.segs[0].linear() && t.segs[0].at == 0 && t.segs[0].n == len(t.S) && i <= j {
 		// fast path: a piece of one file, no copy of the text
 		s := t.segs[0]
 		return Text{S: t.S[i:j], segs: []seg{{at: 0, n: j - i, f: s.f, off: s.off + i, srcN: j - i}}}
@@ -137,7 +138,7 @@ func (tb *textBuilder) appendMacro(t *Text, i, j int, r *Text) {
 	if en < st {
 		en = st
 	}
-	tb.segs = append(tb.segs, seg{at: at, n: len(r.S), f: s.f, off: st, srcN: en - st})
+	tb.segs = append(tb.segs, seg{at: at, n: len(r.S), f: s.f, off: st, srcN: en - st, opaque: true})
 }
 
 func isSpace(c byte) bool {

@@ -95,7 +95,7 @@ func TestParseRouteList(t *testing.T) {
 		// Unquoted white space: ": b.x::587" becomes options (Exim: unknown routing option).
 		{"* a.x::587 : b.x::587", "* {a.x port=587} [a.x::587] :,b.x::587"},
 		// "<; ..." is split by route_list's own ';' first.
-		{`* "<; a.x:587 ; b.x"`, `* {<}q [<]  ; a.x:587 {} []  ; b.x" {} [] `},
+		{`* "<; a.x:587 ; b.x"`, `* {}q [<]  ; a.x:587 {} []  ; b.x" {} [] `}, // "<" alone: the NUL is the separator, no hosts
 		{`* "<;; a.x:587 ;; b.x"`, "* {a.x port=587 | b.x}q [<; a.x:587 ; b.x] "},
 		{`* "<+ a.x:587 + b.x:587"`, "* {a.x port=587 | b.x port=587}q [<+ a.x:587 + b.x:587] "},
 		{`* "smtp\x2ex::587"`, "* {smtp.x port=587}q [smtp.x::587] "},

@@ -83,11 +83,8 @@ func ParseCF(name string, src []byte) (*CF, error) {
 		cf.Problems = append(cf.Problems, Problem{Kind: Binary, Start: i, End: i + 1, Line: line, Col: col, Msg: "NUL byte: not a text sendmail.cf"})
 		return cf, fmt.Errorf("%s", cf.Problems[0].Error(name))
 	}
-	ast, err := cfParser().ParseString(name, s)
-	if err != nil || ast == nil {
-		cf.Problems = append(cf.Problems, Problem{Kind: Binary, Line: 1, Col: 1, Msg: fmt.Sprintf("cannot read: %v", err)})
-		return cf, fmt.Errorf("%s", cf.Problems[0].Error(name))
-	}
+	// scanCFAST builds the tree the participle grammar (cfParser) builds.
+	ast := scanCFAST(name, s)
 	for _, it := range ast.Items {
 		switch {
 		case it.Comment != nil:

@@ -1,6 +1,9 @@
 package sendmail
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestParseCF(t *testing.T) {
 	src := "##### built by root@h on Thu\n#####  $Id: authinfo.m4,v 1.10 x $\nDS[smtp.x]\nD{name}val\nKauthinfo hash /etc/mail/authinfo\nO AuthMechanisms=LOGIN PLAIN\nOA/etc/aliases\nMrelay,\t\tP=[IPC], F=mDFMuXa8k, S=EnvFromSMTP/HdrFromSMTP,\n\t\tA=TCP $h 587\nMesmtp, P=[IPC], A=TCP $h\nCwlocalhost\nR$+\t$: $1\n"
@@ -45,5 +48,25 @@ func TestParseCF(t *testing.T) {
 	cf, err = ParseCF("x.cf", []byte("DS[h]\n\xef\xbb\xbfDS\n"))
 	if err == nil || cf.Problems[0].Kind != UnknownLine || cf.Problems[0].Line != 2 {
 		t.Errorf("unknown line: %v %+v", err, cf.Problems)
+	}
+}
+
+// compareCF checks the line scanner against the participle grammar.
+func compareCF(t testing.TB, src string) {
+	ref, err := cfParser().ParseString("sendmail.cf", src)
+	if err != nil {
+		t.Fatalf("%q: grammar: %v", src, err)
+	}
+	if got := scanCFAST("sendmail.cf", src); !reflect.DeepEqual(got, ref) {
+		t.Fatalf("%q: trees differ:\n scanner %+v\n grammar %+v", src, got, ref)
+	}
+}
+
+func TestCFScannerMatchesGrammar(t *testing.T) {
+	for _, src := range []string{
+		"", "\n", " ", " \n", "\t\r\n", "#x", "#x\n", "DS\n", "DS", "Mrelay,\n\tA=TCP\n  x\nDS\n", " orphan\nDS\n", "\r\n", "\rDS\n",
+		"DS\n\n\tcont after blank\n", "DS\n#c\n\tcont after comment\n", "a\r\n \r\n", "x\n   ",
+	} {
+		compareCF(t, src)
 	}
 }

@@ -61,6 +61,8 @@ func inFile(t *testing.T, src []byte, start, end int, what string) {
 func FuzzParseMC(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// The hand scanner and parser agree with the participle grammar.
+		compareMC(t, string(src))
 		mc, err := ParseMC("f.mc", src)
 		if (err != nil) != (len(mc.Problems) > 0) {
 			t.Fatalf("err %v with problems %+v", err, mc.Problems)
@@ -98,6 +100,7 @@ func FuzzParseMC(f *testing.F) {
 func FuzzParseCF(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
+		compareCF(t, string(src))
 		cf, err := ParseCF("sendmail.cf", src)
 		if (err != nil) != (len(cf.Problems) > 0) {
 			t.Fatalf("err %v with problems %+v", err, cf.Problems)

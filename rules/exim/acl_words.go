@@ -51,6 +51,10 @@ func (s *Setup) checkACLWords(p *lint.Pass) {
 			continue
 		}
 		fd.Message = fmt.Sprintf("error in ACL: unknown ACL condition/modifier %q: Exim %s refuses the configuration", w, eximOptionsVersion)
+		if buildOptional(w+"_") || buildOptional(w) {
+			fd.Severity = lint.SeverityWarning
+			fd.Message = fmt.Sprintf("ACL condition %q is unknown to Debian's Exim %s builds: it exists only in an Exim built with that optional feature, otherwise Exim refuses the configuration", w, eximOptionsVersion)
+		}
 		if c := nearest(w, words); len(c) > 0 {
 			fd.Hint = fmt.Sprintf("did you mean %q?", strings.Join(c, `" or "`))
 		} else {

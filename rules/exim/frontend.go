@@ -284,7 +284,18 @@ func (s *Setup) collectComments() {
 		if f == nil {
 			continue
 		}
-		f.Comments = append(f.Comments, lint.Comment{Line: c.Pos.Line, Column: c.Pos.Column + 1, Text: c.Text, FirstLine: c.Pos.Line + 1, LastLine: c.Pos.Line + 1})
+		// The directive a comment applies to is the next line that is
+		// neither blank nor another comment.
+		next, n := 0, f.NumLines()
+		for i := c.Pos.Line + 1; i <= n; i++ {
+			sp := f.LineSpan(i)
+			t := bytes.TrimSpace(f.Src[sp.Start:sp.End])
+			if len(t) > 0 && t[0] != '#' {
+				next = i
+				break
+			}
+		}
+		f.Comments = append(f.Comments, lint.Comment{Line: c.Pos.Line, Column: c.Pos.Column + 1, Text: c.Text, FirstLine: next, LastLine: next})
 	}
 	// Extend each comment to the whole logical line after it.
 	ends := map[*lint.File]map[int]int{}

@@ -58,9 +58,15 @@ func loadDebian(l *lint.Loader, f *lint.File) *Setup {
 		conf = ex.ParseDebianConf(dir+"/update-exim4.conf.conf", uf.Src)
 		for _, v := range conf.Vars {
 			d.DC[v.Name] = v.Value.S
+			// Only host and domain values go to GEN001: the others are
+			// keywords (dc_eximconfig_configtype='smarthost').
 			role := lint.RoleOther
-			if v.Name == "dc_smarthost" {
+			switch v.Name {
+			case "dc_smarthost":
 				role = lint.RoleRouting
+			case "dc_readhost", "dc_other_hostnames", "dc_relay_domains":
+			default:
+				continue
 			}
 			if p, lo, hi := v.Value.Span(0, len(v.Value.S)); p != "" && hi > lo {
 				s.dcValues = append(s.dcValues, lint.Value{File: uf, Start: lo, End: hi, Text: v.Value.S, Name: v.Name, Role: role})
@@ -70,11 +76,9 @@ func loadDebian(l *lint.Loader, f *lint.File) *Setup {
 	}
 	split := strings.EqualFold(strings.TrimSpace(d.DC["dc_use_split_config"]), "true")
 	base := path.Base(cp)
-	switch {
-	case strings.Contains(cp, "/conf.d/"):
-		split = true // a fragment given: the user means the split config
-	case base == "exim4.conf.template":
-		split = false
+	if d.UpdateConf == nil {
+		// No update-exim4.conf.conf to say which: the file given decides.
+		split = strings.Contains(cp, "/conf.d/")
 	}
 	d.Split = split
 	if _, err := l.Stat(dir + "/exim4.conf"); err == nil {
@@ -143,8 +147,25 @@ func loadDebian(l *lint.Loader, f *lint.File) *Setup {
 		// alone): an empty configuration; the files are still checked.
 		cfg = &ex.Config{Main: &ex.Section{Name: "main"}}
 	}
-	if d.Template == nil && base == "exim4.conf.template" {
+	if d.Template == nil && base == "exim4.conf.template" && !split {
 		d.Template = f
+	}
+	// The sources update-exim4.conf does not use this time (the template
+	// of a split setup, the fragments of a non-split one) belong to the
+	// unit too, so that they are not linted again as units of their own.
+	if l.Follow() {
+		unused := []string{dir + "/exim4.conf.template"}
+		if !split {
+			unused = ex.DebianPartFiles(dir, opts.ReadDir)
+		}
+		for _, p := range unused {
+			if _, ok := s.byPath[p]; ok {
+				continue
+			}
+			if g, err := l.Open(p, lint.KindEximSplit); err == nil {
+				s.addFile(g, p)
+			}
+		}
 	}
 	for _, sf := range cfg.Files {
 		if g := s.byPath[sf.Path]; g != nil && g.Kind == "" {

@@ -3,6 +3,7 @@ package exim
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -61,8 +62,8 @@ func TestDetect(t *testing.T) {
 		{"/etc/exim4/update-exim4.conf.conf", "", lint.KindEximSplit},
 		{"/etc/exim4/passwd.client", "", lint.KindEximSplit},
 		{"/etc/exim4/conf.d/router/200_exim4-config_primary", "", lint.KindEximSplit},
-		{"/usr/exim/configure", "", ""},                                // needs content
-		{"/src/configure", "#!/bin/sh\nbegin routers\n", ""},            // autoconf script
+		{"/usr/exim/configure", "", ""},                      // needs content
+		{"/src/configure", "#!/bin/sh\nbegin routers\n", ""}, // autoconf script
 		{"/usr/exim/configure", "primary_hostname = x\nbegin routers\n", lint.KindExim},
 		{"/tmp/relay.cfg", "BEGIN Transports\nremote:\n  driver = smtp\n", lint.KindExim},
 		{"/etc/postfix/main.cf", "relayhost = [x]:587\n", ""},
@@ -139,8 +140,10 @@ func TestModelRoutes(t *testing.T) {
 		hosts              []host
 		tls, auth, try     Tri
 	}{
-		{"a.test", "remote_smtp", []host{{"smtp.provider.test", 587, false}}, Yes, No, No},
-		{"b.test", "remote_smtp", []host{{"h1.provider.test", 2525, true}, {"h2.provider.test", 587, false}}, Yes, No, No},
+		// hosts_try_auth names another host: equal only if it resolves to
+		// the same address (DNS), hence Maybe.
+		{"a.test", "remote_smtp", []host{{"smtp.provider.test", 587, false}}, Yes, No, Maybe},
+		{"b.test", "remote_smtp", []host{{"h1.provider.test", 2525, true}, {"h2.provider.test", 587, false}}, Yes, No, Maybe},
 		{"*", "other_smtp", []host{{"192.0.2.10", 587, true}}, No, Yes, No},
 	}
 	if len(s.Routes) != len(want) {
@@ -198,7 +201,7 @@ func TestHostMatch(t *testing.T) {
 		{"192.0.2.10", "192.0.2.10", Yes},
 		{"192.0.2.0/24", "192.0.2.10", Yes},
 		{"192.0.2.11", "192.0.2.10", No},
-		{"192.0.2.10", "smtp.x.test", Maybe},  // the name may resolve to it
+		{"192.0.2.10", "smtp.x.test", Maybe},   // the name may resolve to it
 		{"other.x.test", "smtp.x.test", Maybe}, // same address?
 		{"+relays", "smtp.x.test", Maybe},
 		{"${if eq{1}{1}{*}}", "smtp.x.test", Maybe},
@@ -366,6 +369,11 @@ func TestDebianSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tmpl, err := os.ReadFile(filepath.Join(corpus, "exim4.conf.template"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["etc/exim4/exim4.conf.template"] = string(tmpl) // present but unused (split)
 	root := writeTree(t, files)
 	s, _ := load(t, root, "etc/exim4/update-exim4.conf.conf")
 	if s.Variant != VariantDebian || s.Debian == nil || !s.Debian.Split || len(s.Debian.Fragments) < 10 {
@@ -375,8 +383,13 @@ func TestDebianSplit(t *testing.T) {
 	if r == nil || len(s.Routes) == 0 {
 		t.Fatalf("no smarthost router/routes: %v", s.Routes)
 	}
-	rt := s.Routes[0]
-	if rt.Router != r || len(rt.Hosts) != 1 || rt.Hosts[0].Name != "smtp.provider.test" || rt.Hosts[0].Port != 587 {
+	var rt *Route
+	for _, x := range s.Routes {
+		if x.Router == r {
+			rt = x
+		}
+	}
+	if rt == nil || rt.Router != r || len(rt.Hosts) != 1 || rt.Hosts[0].Name != "smtp.provider.test" || rt.Hosts[0].Port != 587 {
 		t.Errorf("route %+v hosts %+v", rt, rt.Hosts)
 	}
 	pw := s.Debian.PasswdFile
@@ -386,8 +399,77 @@ func TestDebianSplit(t *testing.T) {
 	if i := strings.Index(pw.Text(), "pa:ss"); !pw.ContainsSecret(i, i+5) || pw.ContainsSecret(0, i-1) {
 		t.Error("passwd.client: only the password must be secret")
 	}
+	// Linting the whole tree gives one unit: no finding twice.
+	res, err := lint.Run(lint.Options{Registry: testRegistry(), Root: root, Settings: lint.Settings{Port: 587}}, []string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range res.Findings {
+		k := f.Rule + f.Path + strconv.Itoa(f.Start.Line) + f.Message
+		if seen[k] {
+			t.Errorf("duplicate finding %s %s:%d", f.Rule, f.Path, f.Start.Line)
+		}
+		seen[k] = true
+	}
 	// The router's position is in its conf.d fragment.
 	if f := s.FileOf(r.Driver.NamePos); f == nil || !strings.Contains(f.Path, "conf.d/router/") {
 		t.Errorf("router file %v", f)
+	}
+}
+
+// TestCpanelLocalBesideConf: exim.conf is the unit's configuration, and
+// the credentials in exim.conf.local's blocks are secret too.
+func TestCpanelLocalBesideConf(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"etc/exim.conf":       "#!!# cPanel Exim 4 Config\nbegin routers\nbegin transports\nremote_smtp:\n  driver = smtp\n",
+		"etc/exim.conf.local": "@AUTH@\nspamexperts_login:\n  driver = plaintext\n  public_name = LOGIN\n  client_send = : user : topsecret\n",
+	})
+	s, _ := load(t, root, "etc/exim.conf.local")
+	if s.Root.Path != filepath.Join(root, "etc/exim.conf") || s.Cpanel == nil || s.Cpanel.Local == nil || !s.Cpanel.Header || len(s.Cpanel.Blocks) != 1 {
+		t.Fatalf("unit root %s cpanel %+v", s.Root.Path, s.Cpanel)
+	}
+	loc := s.Cpanel.Local
+	if i := strings.Index(loc.Text(), "topsecret"); !loc.ContainsSecret(i, i+9) || !loc.HoldsCredentials {
+		t.Error("client_send in exim.conf.local not secret")
+	}
+}
+
+// TestSettings: --port and --smarthost change what EX010 and EX011 expect.
+func TestSettings(t *testing.T) {
+	root := writeTree(t, map[string]string{"etc/exim.conf": `begin routers
+smarthost:
+  driver = manualroute
+  transport = remote_smtp
+  route_list = * smtp.provider.test::587
+begin transports
+remote_smtp:
+  driver = smtp
+`})
+	cases := []struct {
+		settings lint.Settings
+		want     []string
+	}{
+		{lint.Settings{Port: 587}, nil},
+		{lint.Settings{Port: 2525}, []string{"EX010"}},
+		{lint.Settings{Port: 587, Smarthost: "smtp.provider.test"}, nil},
+		{lint.Settings{Port: 587, Smarthost: "[SMTP.provider.test]:587"}, nil},
+		{lint.Settings{Port: 587, Smarthost: "relay.other.test"}, []string{"EX011"}},
+	}
+	reg := testRegistry()
+	for _, c := range cases {
+		res, err := lint.Run(lint.Options{Registry: reg, Root: root, Settings: c.settings}, []string{filepath.Join(root, "etc/exim.conf")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range res.Findings {
+			if f.Rule == "EX010" || f.Rule == "EX011" {
+				got = append(got, f.Rule)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%+v: got %v, want %v", c.settings, got, c.want)
+		}
 	}
 }

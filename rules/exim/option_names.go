@@ -136,6 +136,10 @@ func (s *Setup) checkOption(p *lint.Pass, o *ex.Option, table, extra map[string]
 		return // EX001: a main option after begin
 	}
 	switch {
+	case !known && buildOptional(o.Name):
+		fd.Severity = lint.SeverityWarning
+		fd.Message = fmt.Sprintf("%s %q is unknown to Debian's Exim %s builds: it exists only in an Exim built with that optional feature (cPanel and DirectAdmin build their own), otherwise Exim refuses the configuration", what, o.Written, eximOptionsVersion)
+		fd.Hint = "check `exim -bV` (\"Support for:\") on the server; remove the option if the feature is not built in"
 	case !known:
 		cands := nearest(o.Name, append(sortedNames(table), sortedNames(extra)...))
 		fd.Message = fmt.Sprintf("%s %q unknown: Exim %s refuses the configuration", what, o.Written, eximOptionsVersion)
@@ -170,6 +174,19 @@ func (s *Setup) checkOption(p *lint.Pass, o *ex.Option, table, extra map[string]
 		return
 	}
 	p.Report(fd)
+}
+
+// buildOptional reports whether an option belongs to a feature that
+// Debian builds without but other builds may have (DMARC, ARC,
+// experimental features): EXPERIMENTAL_ARC, SUPPORT_DMARC in Exim's
+// Local/Makefile.
+func buildOptional(name string) bool {
+	for _, p := range []string{"dmarc_", "arc_", "spf_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // validBool reports whether v is a value readconf.c accepts for a boolean

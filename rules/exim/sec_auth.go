@@ -159,7 +159,7 @@ func checkHide(p *lint.Pass) {
 			fd.Hint = "write `hide " + o.Written + " = …` (or look the credential up from a file readable only by root and the Exim group)"
 			if f := s.FileOf(o.NamePos); f != nil && o.NamePos.Offset <= len(f.Src) && strings.HasPrefix(string(f.Src[o.NamePos.Offset:]), o.Written) &&
 				o.Pos == o.NamePos {
-				fd.Fix = &lint.Fix{Description: "hide the value from exim -bP", Safe: true,
+				fd.Fix = &lint.Fix{Description: "hide the value from exim -bP", Safe: !secGenerated(s, f),
 					Edits: []lint.TextEdit{{Start: o.NamePos.Offset, End: o.NamePos.Offset, NewText: "hide "}}}
 			}
 			p.Report(fd)

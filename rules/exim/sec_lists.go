@@ -258,7 +258,7 @@ func checkDomainPattern(p *lint.Pass) {
 			fd.Message = "route_list pattern " + rule.Pattern + " is expanded before matching, so it matches every domain: the rule is the same as `*`"
 			fd.Hint = "write `*` to say it plainly (or a domain name to route only that domain)"
 			if path, lo, hi := r.RouteList.Value.Span(rule.PatternStart, rule.PatternEnd); path != "" && hi <= len(f.Src) && string(f.Src[lo:hi]) == rule.Pattern {
-				fd.Fix = &lint.Fix{Description: "write * for every domain", Safe: true,
+				fd.Fix = &lint.Fix{Description: "write * for every domain", Safe: !secGenerated(s, f),
 					Edits: []lint.TextEdit{{Start: lo, End: hi, NewText: "*"}}}
 			}
 			p.Report(fd)

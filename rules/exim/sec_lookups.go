@@ -1,6 +1,7 @@
 package exim
 
 import (
+	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
@@ -103,22 +104,43 @@ func secReadable(info *lint.FileInfo, uid, gid int) bool {
 func checkLookupFiles(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	user, verified := secEximUser(s)
+	smarthostRouter := map[*ex.Driver]bool{}
+	for _, rt := range s.Routes {
+		smarthostRouter[rt.Router.Driver] = true
+	}
+	guards := secRouterGuards(s)
 	seen := map[string]bool{}
+	// Permission problems are reported once per file, at its first use,
+	// naming every driver that reads it.
+	type unreadable struct {
+		fd    lint.Finding
+		info  *lint.FileInfo
+		where []string
+		last  secFileRef
+	}
+	var perms []*unreadable
+	permOf := map[string]*unreadable{}
 	for _, r := range secFileRefs(s) {
+		if r.require && !smarthostRouter[r.d] {
+			continue // require_files exists to skip routers; only a smarthost router being skipped matters here
+		}
+		if !r.guarded && r.d != nil && guards[r.d][r.path] {
+			r.guarded = true // the router's own preconditions test the file
+		}
 		info, known, err := secStat(p, s, r.path)
 		if !known {
 			return
 		}
-		fd, _, ok := s.At(r.text, r.lo, r.hi)
-		if !ok {
-			continue
-		}
-		key := fd.Path + ":" + itoaKey(fd.Start.Line, fd.Start.Column)
+		where := secWhere(r)
+		key := r.path + "\x00" + where
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		where := secWhere(r)
+		fd, ok := secPathFinding(s, r)
+		if !ok {
+			continue
+		}
 		switch {
 		case err != nil && lint.IsNotExist(err):
 			switch {
@@ -126,6 +148,8 @@ func checkLookupFiles(p *lint.Pass) {
 				fd.Severity = lint.SeverityInfo
 				fd.Message = "require_files names " + r.path + ", which does not exist: " + where + " is skipped for every address while it is missing"
 				fd.Hint = "create " + r.path + " or remove it from require_files"
+			case r.guarded && r.d != nil && r.d.Section == "routers":
+				continue // an optional file of a router (Debian's hubbed_hosts): the guard skips it
 			case r.guarded:
 				fd.Severity = lint.SeverityInfo
 				fd.Message = "lookup file " + r.path + " does not exist; the ${if exists{…}} guard around it makes " + where + " use its fallback"
@@ -134,10 +158,8 @@ func checkLookupFiles(p *lint.Pass) {
 				fd.Message = "lookup file " + r.path + " does not exist: the lookup in " + where + " fails when it is expanded" + secFailEffect(r)
 				fd.Hint = "create " + r.path + " (lsearch format `key: value`, readable by the Exim user), or guard the lookup with ${if exists{" + r.path + "}{…}{…}}"
 			}
-		case err != nil:
-			continue
-		case info.Mode.IsDir():
-			continue
+			p.Report(fd)
+		case err != nil || info.Mode.IsDir():
 		case user != "" && r.d != nil && r.d.Section != "routers":
 			uid, gid, ok := p.FS.LookupUser(user)
 			if ok && secReadable(info, uid, gid) {
@@ -148,18 +170,73 @@ func checkLookupFiles(p *lint.Pass) {
 			if !ok && (info.UID != 0 || info.Mode.Perm()&0o004 != 0 || (info.GID != 0 && info.Mode.Perm()&0o040 != 0)) {
 				continue
 			}
-			if !verified {
-				fd.Severity = lint.SeverityWarning
+			u := permOf[r.path]
+			if u == nil {
+				u = &unreadable{fd: fd, info: info}
+				permOf[r.path] = u
+				perms = append(perms, u)
 			}
-			fd.Message = "lookup file " + r.path + " (mode " + secMode(info.Mode) + ", owner " + itoaKey(info.UID, info.GID) +
-				") is not readable by " + user + ", the user " + where + " runs as: Exim logs \"failed to open " + r.path +
-				" for linear search: Permission denied\"" + secFailEffect(r)
-			fd.Hint = "chown root:" + user + " " + r.path + " and chmod 0640 it"
-		default:
-			continue
+			u.where = append(u.where, where)
+			u.last = r
 		}
+	}
+	for _, u := range perms {
+		fd := u.fd
+		if !verified {
+			fd.Severity = lint.SeverityWarning
+		}
+		path := u.last.path
+		fd.Message = "lookup file " + path + " (mode " + secMode(u.info.Mode) + ", owner " + strconv.Itoa(u.info.UID) + ":" + strconv.Itoa(u.info.GID) +
+			") is not readable by " + user + ", the user that " + strings.Join(u.where, ", ") + " run as: Exim logs \"failed to open " + path +
+			" for linear search: Permission denied\"" + secFailEffect(u.last)
+		fd.Hint = "chown root:" + user + " " + path + " and chmod 0640 it"
 		p.Report(fd)
 	}
+}
+
+// secRouterGuards lists, per router, the files its preconditions test:
+// exists{…} in domains/senders/local_parts/condition and require_files
+// entries (Debian's hubbed_hosts: `domains = ${if exists{CONFDIR/hubbed_hosts}…fail}`
+// guards its route_data lookup).
+func secRouterGuards(s *Setup) map[*ex.Driver]map[string]bool {
+	out := map[*ex.Driver]map[string]bool{}
+	for _, r := range s.Routers {
+		g := map[string]bool{}
+		opts := append([]*ex.Option{r.Domains, r.Senders, r.LocalParts}, r.Conditions...)
+		for _, o := range opts {
+			if o == nil || !o.HasValue || !strings.Contains(o.Value.S, "exists") {
+				continue
+			}
+			x, _ := ex.ParseExpansion(o.Value.S)
+			for _, p := range x.ExistsPaths() {
+				g[p] = true
+			}
+		}
+		if o := r.RequireFiles; o != nil && o.HasValue {
+			l, _ := ex.ParseList(o.Value.S)
+			for _, it := range l.Items {
+				g[strings.TrimPrefix(it.Body, "+")] = true
+			}
+		}
+		out[r.Driver] = g
+	}
+	return out
+}
+
+// secPathFinding points at the file name where it is written; when the
+// name came out of a macro (Debian's CONFDIR), at the option instead of at
+// the macro's definition.
+func secPathFinding(s *Setup, r secFileRef) (lint.Finding, bool) {
+	path, start, end := r.text.Span(r.lo, r.hi)
+	if f := s.byPath[path]; f != nil && start <= end && end <= len(f.Src) && string(f.Src[start:end]) == r.path {
+		return f.At(start, end), true
+	}
+	if r.opt != nil {
+		fd, _, ok := s.AtOption(r.opt)
+		return fd, ok
+	}
+	fd, _, ok := s.At(r.text, 0, len(r.text.S))
+	return fd, ok
 }
 
 func secWhere(r secFileRef) string {
@@ -185,15 +262,7 @@ func secFailEffect(r secFileRef) string {
 	return " and the lookup defers the addresses it is used for"
 }
 
-func secMode(m fs.FileMode) string {
-	const digits = "01234567"
-	p := m.Perm()
-	return "0" + string([]byte{digits[p>>6&7], digits[p>>3&7], digits[p&7]})
-}
-
-func itoaKey(a, b int) string { return strconv.Itoa(a) + ":" + strconv.Itoa(b) }
-
-func secIntString(n int) string { return strconv.Itoa(n) }
+func secMode(m fs.FileMode) string { return fmt.Sprintf("%04o", uint32(m.Perm())) }
 
 // checkPerl: ${perl{func}} needs perl_startup and an Exim built with Perl.
 // [exp Debian 4.96] exim4-daemon-light: "${perl" encountered, but this

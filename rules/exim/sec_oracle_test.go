@@ -190,6 +190,8 @@ func TestClientSendOracle(t *testing.T) {
 		{"bad-plain-extra-caret", true, `password="pa"`},
 		{"bad-dollar-in-password", true, `unknown variable name "word"`},
 		{"bad-login-no-empty-item", true, `user="user@example.org"`}, // accepted by the sink: warning only
+		{"bad-login-one-item", true, "SMTP error from remote mail server after AUTH LOGIN"},
+		{"bad-colon-in-password", true, `password="pa"`},
 		{"good-login", false, `password="secret"`},
 		{"good-plain", false, `password="secret"`},
 		{"good-escaped", false, `password="pa:ss^wo$rd"`},
@@ -210,6 +212,47 @@ func TestClientSendOracle(t *testing.T) {
 			out, _ := exec.Command("bash", script, strings.ToUpper(string(m[1])), string(v[1])).CombinedOutput()
 			if !strings.Contains(string(out), tc.want) {
 				t.Errorf("oracle output lacks %q:\n%s", tc.want, out)
+			}
+		})
+	}
+}
+
+// TestRoutingOracle: `exim -bt` on the fixtures (exim-check.sh; "byname"
+// added because the namespace has no DNS): EX026 — ${perl} without Perl
+// makes the router condition fail and the address unrouteable; EX034 —
+// route_list `$domain` routes every domain, exactly as `*`.
+func TestRoutingOracle(t *testing.T) {
+	script := testenv.OracleScript(t, "exim-check.sh")
+	const routed = "router = smarthost, transport = remote_smtp_smarthost\n  host smtp.example.com [127.0.0.2] port=587"
+	for _, tc := range []struct {
+		rule, fixture string
+		fires         bool
+		want          []string
+	}{
+		{"EX026", "bad-da-check-limits", true, []string{`"${perl" encountered`, "Unrouteable address"}},
+		{"EX026", "good-no-perl", false, []string{routed}},
+		{"EX034", "bad-dollar-domain", true, []string{routed}},
+		{"EX034", "good-star", false, []string{routed}},
+	} {
+		t.Run(tc.rule+"/"+tc.fixture, func(t *testing.T) {
+			dir := filepath.Join(secFixtures, tc.rule, tc.fixture)
+			if got := secFires(t, dir, tc.rule); got != tc.fires {
+				t.Fatalf("%s fires = %v, want %v", tc.rule, got, tc.fires)
+			}
+			src, err := os.ReadFile(filepath.Join(dir, "etc/exim4/exim4.conf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cf := filepath.Join(t.TempDir(), "exim.conf")
+			conf := regexp.MustCompile(`(?m)^(\s*route_list = .*)$`).ReplaceAllString(string(src), "$1 byname")
+			if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, _ := exec.Command("bash", script, cf).CombinedOutput()
+			for _, w := range tc.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("exim-check output lacks %q:\n%s", w, out)
+				}
 			}
 		})
 	}

@@ -30,10 +30,17 @@ func secTLSProblem(g *secTransportRoutes) (problem bool, avoid *ex.Option) {
 }
 
 // secUnguardedAuth returns the first client authenticator that would send
-// credentials without TLS, or nil.
+// a reusable password without TLS, or nil: plaintext (PLAIN, LOGIN) and
+// gsasl with PLAIN or LOGIN send it base64-encoded only; CRAM-MD5 and the
+// other challenge-response mechanisms do not reveal it.
 func secUnguardedAuth(s *Setup) *Authenticator {
 	for _, a := range s.ClientAuthenticators() {
-		if !secTLSGuarded(a) {
+		clear := a.Type == "plaintext"
+		if a.Type == "gsasl" {
+			m := strings.ToUpper(a.PublicName)
+			clear = m == "PLAIN" || m == "LOGIN"
+		}
+		if clear && !secTLSGuarded(a) {
 			return a
 		}
 	}
@@ -90,7 +97,7 @@ func checkTLSRequired(p *lint.Pass) {
 		fd.Message = "transport " + g.T.Name + " delivers to " + secHostNames(g.Hosts) + " but " + why +
 			": Exim uses STARTTLS only when the server offers it and, with tls_tempfail_tryclear (default true), retries in clear after a temporary STARTTLS error, so messages can go out unencrypted"
 		if auth {
-			fd.Message += " (the client authenticators wait for TLS, so the password is safe, but the messages are not)"
+			fd.Message += " (the password itself is not sent in clear: the client authenticators wait for TLS or use a challenge-response mechanism; the messages are not protected)"
 		} else {
 			fd.Severity = lint.SeverityWarning
 		}

@@ -53,6 +53,19 @@ var lsearchFile = regexp.MustCompile(`(?:n?wild)?lsearch\*?(?:,[^{]*)?\{\s*(/[^}
 // options. Files holding literal credentials get HoldsCredentials so GEN003
 // checks their permissions.
 func (s *Setup) markSecrets(l *lint.Loader) {
+	s.markConfigSecrets(l, s.Config)
+	// With exim.conf as the unit's configuration, the blocks of
+	// exim.conf.local beside it hold credentials too.
+	if s.Cpanel != nil && s.Cpanel.Generated != nil {
+		for _, b := range s.Cpanel.Blocks {
+			if b.Config != nil {
+				s.markConfigSecrets(l, b.Config)
+			}
+		}
+	}
+}
+
+func (s *Setup) markConfigSecrets(l *lint.Loader, cfg *ex.Config) {
 	mark := func(o *ex.Option, credential bool) {
 		if !o.HasValue || len(o.Value.S) == 0 {
 			return
@@ -64,17 +77,17 @@ func (s *Setup) markSecrets(l *lint.Loader) {
 			}
 		}
 	}
-	for _, o := range s.Config.Main.Options {
+	for _, o := range cfg.Main.Options {
 		if o.Hide {
 			mark(o, false)
 		}
 	}
-	for _, l := range s.Config.Lists {
+	for _, l := range cfg.Lists {
 		if l.Hide && len(l.Value.S) > 0 {
 			s.markSecret(l.Value)
 		}
 	}
-	for _, sec := range s.Config.Sections {
+	for _, sec := range cfg.Sections {
 		for _, d := range sec.Drivers {
 			for _, o := range d.Options {
 				switch {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
+	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
 )
 
 // checkMainOptionInDriver is EX001 for main options written after the
@@ -50,38 +51,42 @@ func checkMainOptionInDriver(p *lint.Pass) {
 // checkBrokenContinuation is EX004: "Comment lines beginning with # (but
 // not empty lines) may appear in the middle of a sequence of continuation
 // lines" (spec ch. 6.2) — an empty line ends the logical line, and the
-// next physical line is read as a new option (a syntax error) [exp].
+// next physical line is read as a new option (a syntax error when it is
+// not one) [exp]. The parser marks such lines (Line.Broken).
 func checkBrokenContinuation(p *lint.Pass) {
 	s := setupOf(p)
 	if s == nil {
 		return
 	}
-	for _, f := range s.files {
-		if f.Kind != lint.KindExim && f.Kind != lint.KindEximSplit || f == s.debianNonConfig(f) {
-			continue
+	report := func(l *ex.Line) {
+		if l == nil || !l.Broken {
+			return
 		}
-		n := f.NumLines()
-		for i := 1; i < n; i++ {
-			sp := f.LineSpan(i)
-			line := bytes.TrimRight(f.Src[sp.Start:sp.End], " \t\r")
-			if len(line) == 0 || line[len(line)-1] != '\\' || bytes.HasPrefix(bytes.TrimLeft(line, " \t"), []byte("#")) {
-				continue
+		f := s.FileOf(l.BreakPos)
+		if f == nil || l.BreakPos.Line < 2 {
+			return
+		}
+		sp := f.LineSpan(l.BreakPos.Line - 1)
+		line := bytes.TrimRight(f.Src[sp.Start:sp.End], " \t\r")
+		fd := f.At(sp.Start+max(len(line)-1, 0), sp.Start+len(line))
+		fd.Message = fmt.Sprintf("the line ends in a continuation backslash but the next line is empty: the value ends here and line %d is read as a new option", l.BreakPos.Line+1)
+		fd.Hint = "remove the empty line (a comment line may stand inside a continuation, an empty one may not)"
+		p.Report(fd)
+	}
+	for _, o := range s.Config.Main.Options {
+		report(o.Line)
+	}
+	for _, nl := range s.Config.Lists {
+		report(nl.Line)
+	}
+	for _, sec := range s.Config.Sections {
+		for _, d := range sec.Drivers {
+			for _, o := range d.Options {
+				report(o.Line)
 			}
-			next := f.LineSpan(i + 1)
-			if len(bytes.TrimSpace(f.Src[next.Start:next.End])) != 0 || i+2 > n {
-				continue
-			}
-			// A continuation chain ending here: the text after the blank
-			// line is read as a new option.
-			after := f.LineSpan(i + 2)
-			rest := bytes.TrimSpace(f.Src[after.Start:after.End])
-			if len(rest) == 0 || rest[0] == '#' || s.hasError(f, i) {
-				continue
-			}
-			fd := f.At(sp.Start+len(line)-1, sp.Start+len(line))
-			fd.Message = fmt.Sprintf("the line ends in a continuation backslash but the next line is empty: the value ends here and line %d is read as a new option", i+2)
-			fd.Hint = "remove the empty line (a comment line may stand inside a continuation, an empty one may not)"
-			p.Report(fd)
+		}
+		for _, l := range sec.Lines {
+			report(l)
 		}
 	}
 }
