@@ -31,7 +31,15 @@ type Options struct {
 	Ignore         []PathIgnore        // config ignore:
 	IgnoreBase     string              // directory ignore globs are relative to
 	Now            func() time.Time    // clock for staleness rules; default time.Now
+	// MaxPerRule caps the findings of one rule in one file: beyond it one
+	// summary finding stands for the rest, so 100,000 pasted lines give a
+	// readable report. 0 means DefaultMaxPerRule; negative keeps every
+	// finding (--fix and --diff need every edit).
+	MaxPerRule int
 }
+
+// DefaultMaxPerRule is the default for Options.MaxPerRule.
+const DefaultMaxPerRule = 100
 
 // Skipped is a file a directory walk passed over, with the reason (-v).
 type Skipped struct {
@@ -374,7 +382,44 @@ func postprocess(opts *Options, files []*File, fs []Finding) []Finding {
 	}
 	final = dedupe(final)
 	SortFindings(final)
-	return final
+	return capPerRule(final, opts.MaxPerRule)
+}
+
+// capPerRule keeps the first max findings of each rule in each file and
+// replaces the rest with one finding at the first dropped position, with
+// the highest severity dropped so exit codes and summaries keep their
+// meaning. fs is sorted.
+func capPerRule(fs []Finding, limit int) []Finding {
+	if limit == 0 {
+		limit = DefaultMaxPerRule
+	}
+	if limit < 0 || len(fs) <= limit {
+		return fs
+	}
+	type key struct{ path, rule string }
+	count := map[key]int{}
+	summary := map[key]int{} // index in out of the summary finding
+	out := fs[:0:0]
+	for _, f := range fs {
+		k := key{f.Path, f.Rule}
+		count[k]++
+		switch n := count[k]; {
+		case n <= limit:
+			out = append(out, f)
+		case n == limit+1:
+			s := Finding{Rule: f.Rule, Severity: f.Severity, Path: f.Path, Start: f.Start, End: f.End}
+			summary[k] = len(out)
+			out = append(out, s)
+		default:
+			s := &out[summary[k]]
+			s.Severity = max(s.Severity, f.Severity)
+		}
+	}
+	for k, i := range summary {
+		n := count[k] - limit
+		out[i].Message = fmt.Sprintf("%d more %s findings in this file from here on are not listed (the first %d are); fix those and lint again, or pass --max-per-rule 0 to list all", n, k.rule, limit)
+	}
+	return out
 }
 
 func ignoredByConfig(opts *Options, f Finding) bool {

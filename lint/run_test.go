@@ -2,8 +2,10 @@ package lint
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -131,5 +133,41 @@ func TestRunSourceOptions(t *testing.T) {
 	}
 	if _, err := RunSource(Options{Registry: reg}, "stdin", "", []byte("hello")); err == nil {
 		t.Error("undetectable stdin accepted without --type")
+	}
+}
+
+func TestCapPerRule(t *testing.T) {
+	mk := func(path, rule string, line int, sev Severity) Finding {
+		return Finding{Rule: rule, Severity: sev, Path: path, Start: Pos{Line: line, Column: 1}, End: Pos{Line: line, Column: 2}}
+	}
+	var fs []Finding
+	for i := 1; i <= 5; i++ {
+		sev := SeverityWarning
+		if i == 5 {
+			sev = SeverityError
+		}
+		fs = append(fs, mk("a", "QM001", i, sev))
+	}
+	fs = append(fs, mk("a", "QM002", 9, SeverityWarning), mk("b", "QM001", 1, SeverityWarning))
+	SortFindings(fs)
+	for _, tc := range []struct {
+		limit int
+		want  []string // path:line rule severity
+	}{
+		{-1, []string{"a:1 QM001 warning", "a:2 QM001 warning", "a:3 QM001 warning", "a:4 QM001 warning", "a:5 QM001 error", "a:9 QM002 warning", "b:1 QM001 warning"}},
+		{2, []string{"a:1 QM001 warning", "a:2 QM001 warning", "a:3 QM001 error", "a:9 QM002 warning", "b:1 QM001 warning"}},
+		{5, []string{"a:1 QM001 warning", "a:2 QM001 warning", "a:3 QM001 warning", "a:4 QM001 warning", "a:5 QM001 error", "a:9 QM002 warning", "b:1 QM001 warning"}},
+	} {
+		got := capPerRule(slices.Clone(fs), tc.limit)
+		var s []string
+		for _, f := range got {
+			s = append(s, fmt.Sprintf("%s:%d %s %s", f.Path, f.Start.Line, f.Rule, f.Severity))
+		}
+		if !slices.Equal(s, tc.want) {
+			t.Errorf("limit %d:\n got  %v\n want %v", tc.limit, s, tc.want)
+		}
+		if tc.limit == 2 && !strings.Contains(got[2].Message, "3 more QM001 findings") {
+			t.Errorf("summary message %q", got[2].Message)
+		}
 	}
 }

@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/smarthost-lint/smarthost-lint/internal/ruletest"
+	"github.com/smarthost-lint/smarthost-lint/lint"
 	"github.com/smarthost-lint/smarthost-lint/lint/output"
 )
 
-// TestNoSecretInOutput lints every fixture and renders text and JSON:
+// TestNoSecretInOutput lints every fixture and renders it in every format
+// (text, JSON, SARIF, GitHub, checkstyle, and the diff of all its fixes):
 // no byte range a frontend marked secret (sasl_passwd passwords, static:
 // credentials) may show up in any output, unless the same text also
 // appears outside secrets in that file (then it is not the secret that
@@ -21,12 +23,19 @@ func TestNoSecretInOutput(t *testing.T) {
 	checked := 0
 	for _, dir := range dirs {
 		res := ruletest.LintDir(t, reg, dir)
-		var text, js bytes.Buffer
-		if err := output.Text(&text, res, output.TextOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := output.JSON(&js, res); err != nil {
-			t.Fatal(err)
+		outs := map[string]*bytes.Buffer{}
+		for name, render := range map[string]func(w *bytes.Buffer) error{
+			"text":       func(w *bytes.Buffer) error { return output.Text(w, res, output.TextOptions{}) },
+			"json":       func(w *bytes.Buffer) error { return output.JSON(w, res) },
+			"sarif":      func(w *bytes.Buffer) error { return output.SARIF(w, res, output.SARIFOptions{Rules: reg.Rules()}) },
+			"github":     func(w *bytes.Buffer) error { return output.GitHub(w, res) },
+			"checkstyle": func(w *bytes.Buffer) error { return output.Checkstyle(w, res) },
+			"diff":       func(w *bytes.Buffer) error { return output.Diff(w, lint.PlanFixes(res, true)) },
+		} {
+			outs[name] = &bytes.Buffer{}
+			if err := render(outs[name]); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, f := range res.Files {
 			if f.Secrets == nil {
@@ -42,8 +51,8 @@ func TestNoSecretInOutput(t *testing.T) {
 					continue
 				}
 				checked++
-				for name, out := range map[string]string{"text": text.String(), "json": js.String()} {
-					if strings.Contains(out, secret) {
+				for name, out := range outs {
+					if strings.Contains(out.String(), secret) {
 						t.Errorf("%s: secret of %s (bytes %d-%d) appears in %s output", dir, f.Path, sp.Start, sp.End, name)
 					}
 				}

@@ -41,6 +41,7 @@ type flags struct {
 	noFollow       bool
 	root           string
 	noInlineIgnore bool
+	maxPerRule     int
 	maxSize        string
 	quiet          bool
 	verbose        bool
@@ -74,6 +75,7 @@ func parseFlags(args []string) (*flags, error) {
 	fs.StringVar(&f.stdinFilename, "stdin-filename", "", "`NAME` to show for standard input (PATH -) and to detect its kind from")
 	fs.BoolVar(&f.noFollow, "no-follow", false, "do not read files referenced by a configuration (maps, includes)")
 	fs.StringVar(&f.root, "root", "", "resolve absolute paths inside configurations under `DIR` (a mounted image or a copied /etc)")
+	fs.IntVar(&f.maxPerRule, "max-per-rule", lint.DefaultMaxPerRule, "list at most `N` findings of one rule in one file, then one summary (0 = all)")
 	fs.BoolVar(&f.noInlineIgnore, "no-inline-ignore", false, "do not honour inline \"smarthost-lint: ignore\" comments; report them instead")
 	fs.StringVar(&f.maxSize, "max-size", "64M", "largest file to read: `SIZE` in bytes, or with a K, M or G suffix (powers of 1024)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "print findings only, no summary")

@@ -107,6 +107,7 @@ func (c *command) options() (lint.Options, lint.Severity, error) {
 		Root:           f.root,
 		NoFollow:       f.noFollow,
 		NoInlineIgnore: f.noInlineIgnore,
+		MaxPerRule:     maxPerRule(f),
 		MaxSize:        f.maxSizeBytes,
 		Type:           lint.Kind(f.kind),
 		Settings:       lint.Settings{Port: 587},
@@ -199,4 +200,13 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w (%d bytes, see --max-size)", lint.ErrTooLarge, limit)
 	}
 	return b, nil
+}
+
+// maxPerRule maps --max-per-rule to lint.Options.MaxPerRule: 0 lists all,
+// and --fix and --diff always need every finding's edits.
+func maxPerRule(f *flags) int {
+	if f.maxPerRule <= 0 || f.fix || f.diff {
+		return -1
+	}
+	return f.maxPerRule
 }

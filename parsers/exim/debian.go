@@ -395,7 +395,8 @@ func (o DebianOptions) DebianSplit() bool {
 // ParseDebian parses the configuration update-exim4.conf would generate,
 // reading the parts through po.ReadFile; positions point into the parts
 // (and the macro values into update-exim4.conf.conf). Config.Path is
-// DebianGenerated; Config.Files lists the parts read.
+// DebianGenerated; Config.Files lists the parts read, in order, then (when
+// macros were made) update-exim4.conf.conf.
 func ParseDebian(o DebianOptions, po Options) (*Config, error) {
 	if o.ConfDir == "" {
 		o.ConfDir = "/etc/exim4"
@@ -415,7 +416,6 @@ func ParseDebian(o DebianOptions, po Options) (*Config, error) {
 	p := newParser(DebianGenerated, po)
 	var macros []Text
 	if o.Conf != nil {
-		p.c.Files = append(p.c.Files, o.Conf.File)
 		for _, m := range o.Conf.Macros(o.Mailname) {
 			def := Text{S: m.Name + "="}
 			var tb textBuilder
@@ -460,5 +460,9 @@ func ParseDebian(o DebianOptions, po Options) (*Config, error) {
 		p.stack = append(p.stack, frames[i])
 	}
 	p.run()
+	if o.Conf != nil && len(macros) > 0 {
+		// the DC* macro values point into it
+		p.c.Files = append(p.c.Files, o.Conf.File)
+	}
 	return p.c, nil
 }

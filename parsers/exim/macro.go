@@ -1,6 +1,7 @@
 package exim
 
 import (
+	"iter"
 	"sort"
 	"strings"
 	"sync"
@@ -73,14 +74,30 @@ func (p *parser) expand(t *Text, from int) bool {
 	if i >= len(s) {
 		return false
 	}
-	list := p.macros
+	lists := [2][]*active{nil, p.macros}
 	if s[i] == '_' {
-		list = append(append(make([]*active, 0, len(builtinActive())+len(p.macros)), builtinActive()...), p.macros...)
-	}
-	if len(list) == 0 {
-		return false
+		lists[0] = builtinActive()
 	}
 	found := false
+	for _, list := range lists {
+		if p.expandWith(t, list, &i) {
+			found = true
+		}
+		if i >= len(t.S) {
+			break
+		}
+	}
+	return found
+}
+
+// expandWith substitutes the macros of list in order (macros_expand's
+// loop); *i is the scan start, advanced past text that cannot start a
+// macro name.
+func (p *parser) expandWith(t *Text, list []*active, ip *int) bool {
+	s := t.S
+	i := *ip
+	found := false
+	defer func() { *ip = i }()
 	for _, m := range list {
 		s = t.S
 		i = nextCandidate(s, i)
@@ -123,6 +140,20 @@ func (p *parser) expand(t *Text, from int) bool {
 	return found
 }
 
+// allMacros iterates over Exim's whole macro list: builtins, then -D and
+// file macros.
+func (p *parser) allMacros() iter.Seq[*active] {
+	return func(yield func(*active) bool) {
+		for _, list := range [2][]*active{builtinActive(), p.macros} {
+			for _, a := range list {
+				if !yield(a) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // defineMacro is macro_read_assignment for the logical line l.
 func (p *parser) defineMacro(l *Line) {
 	s := l.Text.S
@@ -158,7 +189,7 @@ func (p *parser) defineMacro(l *Line) {
 	}
 	p.c.Macros = append(p.c.Macros, m)
 	var same *active
-	for _, a := range append(builtinActive()[:len(builtinActive()):len(builtinActive())], p.macros...) {
+	for a := range p.allMacros() {
 		if a.name == name {
 			if !a.cmd && !redef {
 				p.errAt(namePos, "macro", "macro \""+name+"\" is already defined (use \"==\" if you want to redefine it)")

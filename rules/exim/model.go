@@ -177,7 +177,7 @@ type RouteRule struct {
 	HostStart, HostEnd int
 	Quoted             bool
 	Unclosed           bool         // a '"' without its closing quote (route_list was cut at a ';')
-	Hosts              *ex.HostList // parsed HostText; offsets are relative to HostText
+	Hosts              *ex.HostList // parsed HostText; offsets are into the option value string
 	// Options are the words after the host list ("byname", "bydns",
 	// "randomize", "no_randomize", or a transport name).
 	Options     []string
@@ -185,8 +185,6 @@ type RouteRule struct {
 	// TransportName is an option word that is not a known keyword: a
 	// transport name overriding the router's (ch. 20.3).
 	TransportName string
-
-	hostOff []int // hostOff[i]: offset in the option value of HostText[i]
 }
 
 // Transport is one transport instance.

@@ -188,7 +188,7 @@ func (s *Setup) routesOf(r *Router) []*Route {
 		v := r.RouteData.Value.S
 		rt := &Route{Router: r, Transport: r.Transport}
 		if !isExpanded(v) {
-			rule := parseRouteRule(v, 0, identity(len(v)), false)
+			rule := parseRouteData(v)
 			rt.Rule = rule
 			if rule.TransportName != "" {
 				rt.Transport = s.Transport(rule.TransportName)

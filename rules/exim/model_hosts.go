@@ -92,6 +92,13 @@ func (h *HostMatch) Matches(host string) Tri {
 			res = Maybe
 		}
 	}
+	// A list that ends in a negated item matches everything the list
+	// did not decide ("! +local_domains" takes every remote domain):
+	// [exp 4.96 -be] match_domain{a.test}{!b.test} is true,
+	// match_domain{a.test}{!b.test : c.test} false.
+	if n := len(h.List.Items); n > 0 && h.List.Items[n-1].Negated && res == No {
+		return Yes
+	}
 	return res
 }
 

@@ -473,3 +473,28 @@ remote_smtp:
 		}
 	}
 }
+
+func TestTrace(t *testing.T) {
+	root := writeTree(t, map[string]string{"etc/exim4/exim4.conf": modelConf})
+	s, _ := load(t, root, "etc/exim4/exim4.conf")
+	cases := []struct {
+		domain, router, transport string
+		takes                     Tri
+	}{
+		{"remote.test", "smarthost", "other_smtp", Yes},
+		{"a.test", "smarthost", "remote_smtp", Yes},
+		{"B.TEST", "smarthost", "remote_smtp", Yes},
+		{"localhost", "local_user", "", Maybe}, // check_local_user decides
+	}
+	for _, c := range cases {
+		steps := s.Trace(c.domain)
+		last := steps[len(steps)-1]
+		if last.Router.Name != c.router || last.Takes != c.takes {
+			t.Errorf("%s: ends at %s (%v, %s)", c.domain, last.Router.Name, last.Takes, last.Why)
+			continue
+		}
+		if c.transport != "" && (last.Route == nil || last.Route.Transport.Name != c.transport) {
+			t.Errorf("%s: route %+v", c.domain, last.Route)
+		}
+	}
+}

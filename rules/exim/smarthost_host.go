@@ -9,8 +9,11 @@ import (
 	"github.com/smarthost-lint/smarthost-lint/lint"
 )
 
-// hostName is a syntactically valid DNS host name.
-var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$`)
+// hostName is a name Exim 4.96 hands to the resolver: its default
+// dns_check_names_pattern (`exim -bP dns_check_names_pattern`) is
+// (?i)^(?>(?(1)\.|())[^\W](?>[a-z0-9/_-]*[^\W])?)+(\.?)$ — labels of
+// letters, digits and underscores at both ends, '/', '_' and '-' inside.
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9_]([a-z0-9/_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9/_-]*[a-z0-9_])?)*\.?$`)
 
 // placeholderHosts are the seed's stand-ins for the smarthost name
 // (RULES.md §6 GEN001).
@@ -47,7 +50,7 @@ func checkSmarthostHost(p *lint.Pass) {
 			case validHost(h.Name):
 				continue
 			default:
-				problem = "is not a valid host name or address"
+				problem = "is not a valid host name or address (Exim does not look it up in the DNS; only an /etc/hosts entry could resolve it)"
 			}
 			fd, _, ok := s.At(h.In.Value, h.Start, h.End)
 			if !ok {

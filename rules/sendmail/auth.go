@@ -106,34 +106,42 @@ func (s *Setup) authMaps() []*MapFile {
 func checkAuthSyntax(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	for _, m := range s.authMaps() {
-		f := m.File
-		for _, pr := range m.Parsed.Problems {
-			if pr.Kind == smp.LeadingSpace && strings.Contains(strings.ToLower(f.Text()[pr.Start:pr.End]), "authinfo:") {
-				fd := f.At(pr.Start, pr.Start+1)
-				fd.Message = "this AuthInfo line starts with whitespace: makemap rejects it (\"syntax error (leading space)\") and the entry is not in the map"
-				fd.Hint = "remove the leading whitespace"
-				t := strings.TrimLeft(f.Text()[pr.Start:pr.End], " \t\v\f\r")
-				fd.Fix = &lint.Fix{Description: "remove the leading whitespace", Safe: true, Edits: []lint.TextEdit{{Start: pr.Start, End: pr.End - len(t)}}}
-				p.Report(fd)
-			}
+		// One cap per file: the same mistake on every line of a large
+		// map is reported a few times and then summarised.
+		c := &capped{p: p}
+		checkAuthFile(c, m)
+		c.flush()
+	}
+}
+
+// checkAuthFile checks the AuthInfo lines of one map source.
+func checkAuthFile(p *capped, m *MapFile) {
+	f := m.File
+	for _, pr := range m.Parsed.Problems {
+		if pr.Kind == smp.LeadingSpace && strings.Contains(strings.ToLower(f.Text()[pr.Start:pr.End]), "authinfo:") {
+			fd := f.At(pr.Start, pr.Start+1)
+			fd.Message = "this AuthInfo line starts with whitespace: makemap rejects it (\"syntax error (leading space)\") and the entry is not in the map"
+			fd.Hint = "remove the leading whitespace"
+			t := strings.TrimLeft(f.Text()[pr.Start:pr.End], " \t\v\f\r")
+			fd.Fix = &lint.Fix{Description: "remove the leading whitespace", Safe: true, Edits: []lint.TextEdit{{Start: pr.Start, End: pr.End - len(t)}}}
+			p.report(fd)
 		}
-		for _, e := range m.Parsed.Entries {
-			if !isAuthInfoKey(e.Key) {
-				continue
-			}
+	}
+	for _, e := range m.Parsed.Entries {
+		if isAuthInfoKey(e.Key) {
 			checkAuthEntry(p, f, e)
 		}
 	}
 }
 
-func checkAuthEntry(p *lint.Pass, f *lint.File, e *smp.MapEntry) {
+func checkAuthEntry(p *capped, f *lint.File, e *smp.MapEntry) {
 	host := e.Key[len("AuthInfo:"):]
 	if strings.HasSuffix(host, ":") {
 		fd := f.At(e.KeyStart, e.KeyStart+len(e.Key))
 		fd.Message = fmt.Sprintf("the key ends with ':' (%s): makemap stores it as %s, which no lookup ever asks for", e.Key, strings.ToLower(e.Key))
 		fd.Hint = "write the key as AuthInfo:<smart host> with no colon after the host"
 		fd.Fix = &lint.Fix{Description: "remove the trailing colon", Safe: true, Edits: []lint.TextEdit{{Start: e.KeyStart + len(e.Key) - 1, End: e.KeyStart + len(e.Key)}}}
-		p.Report(fd)
+		p.report(fd)
 	}
 	var user, pass bool
 	for _, t := range e.Tokens {
@@ -143,7 +151,7 @@ func checkAuthEntry(p *lint.Pass, f *lint.File, e *smp.MapEntry) {
 		bad := func(msg, hint string) {
 			fd := f.At(t.Start, t.End)
 			fd.Message, fd.Hint = msg, hint
-			p.Report(fd)
+			p.report(fd)
 		}
 		if !t.Quoted {
 			bad("AuthInfo tokens must be in double quotes: with an unquoted token sendmail does not use the entry and sends the mail without AUTH",
@@ -195,7 +203,7 @@ func checkAuthEntry(p *lint.Pass, f *lint.File, e *smp.MapEntry) {
 		}
 		fd.Message = "this AuthInfo entry has no " + missing + ": cf/README \"User id or authentication id must exist as well as the password\", so sendmail does not authenticate"
 		fd.Hint = `write AuthInfo:<host> "U:user" "P:password" "M:PLAIN LOGIN"`
-		p.Report(fd)
+		p.report(fd)
 	}
 }
 
