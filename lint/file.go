@@ -27,6 +27,7 @@ const (
 	KindSendmailMC       Kind = "sendmail-mc"
 	KindSendmailCF       Kind = "sendmail-cf"
 	KindSendmailAuthinfo Kind = "sendmail-authinfo"
+	KindSendmailAccess   Kind = "sendmail-access" // makemap source of the access map (TLS_Srv:, AuthInfo:)
 )
 
 // Span is a half-open byte range [Start, End) in a file.

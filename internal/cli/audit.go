@@ -59,7 +59,9 @@ var auditLocations = []auditLocation{
 	{Path: "/etc/mail/sendmail.cf", Kind: lint.KindSendmailCF},
 	{Path: "/etc/mail/submit.cf", Kind: lint.KindSendmailCF},
 	{Path: "/etc/mail/authinfo", Kind: lint.KindSendmailAuthinfo},
-	{Path: "/etc/mail/access", Kind: "sendmail-access"}, // rules/sendmail.KindSendmailAccess
+	{Path: "/etc/mail/auth/client-info", Kind: lint.KindSendmailAuthinfo}, // the seed's location
+	{Path: "/etc/mail/access", Kind: lint.KindSendmailAccess},
+	{Path: "/etc/sendmail.cf", Kind: lint.KindSendmailCF}, // the seed's location; SM015 compares it with /etc/mail/sendmail.cf
 }
 
 // auditPaths returns the locations that exist under root and that this

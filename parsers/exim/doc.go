@@ -39,6 +39,11 @@
 //     readconf_main to see a named list.
 //   - A quoted value whose last character is an escaped quote ("abc\")
 //     is accepted, as Exim's read_string does.
+//   - At the end of the file, a continuation followed only by comment or
+//     directive lines takes in the last of them, newline included
+//     ("x \" + "# c" gives "x # c\n"): Exim's buffer still holds it. A line
+//     of blanks and a backslash there gives an empty logical line
+//     ("option setting expected: ").
 //   - `begin local_scan` is fatal in builds without
 //     LOCAL_SCAN_HAS_OPTIONS (Debian's); more than 16 named lists of one
 //     kind are fatal.
@@ -77,5 +82,7 @@
 // and the driver lists, driver types and option values agree with
 // `exim -bP`. TestDebianSplitOracle compares ParseDebian with the file the
 // real update-exim4.conf writes; TestErrorsOracle checks that Exim rejects
-// every error case on the line we report.
+// every error case on the line we report; TestValuesOracle compares stored
+// values (macros, quoting, continuations) with `exim -bP`; TestRandomOracle
+// compares verdicts on random configurations built from tricky lines.
 package exim

@@ -13,10 +13,13 @@ import (
 // relative name is taken relative to the directory of the including file
 // for .include and is fatal for .include_if_exists; a missing file is
 // skipped by .include_if_exists and fatal for .include.
-func (p *parser) include(pl *physLine, ws int) bool {
+//
+// It reports whether the line was an include directive and where Exim's
+// buffer ends after it (the end of the name: Exim writes a NUL there).
+func (p *parser) include(pl *physLine, ws int) (int, bool) {
 	s := pl.t.S
 	if !strings.HasPrefix(s[ws:], ".include") {
-		return false
+		return 0, false
 	}
 	r := s[ws+8:]
 	ifExists := false
@@ -27,7 +30,7 @@ func (p *parser) include(pl *physLine, ws int) bool {
 		ifExists = true
 		r = r[min(11, len(r)):]
 	default:
-		return false
+		return 0, false
 	}
 	st := len(s) - len(r)
 	st = skipSpace(s, st)
@@ -36,7 +39,9 @@ func (p *parser) include(pl *physLine, ws int) bool {
 		end--
 	}
 	name := s[st:end]
+	bufEnd := end
 	if len(name) >= 1 && name[0] == '"' && name[len(name)-1] == '"' {
+		bufEnd--
 		if len(name) == 1 {
 			name = ""
 		} else {
@@ -52,7 +57,7 @@ func (p *parser) include(pl *physLine, ws int) bool {
 	if !strings.HasPrefix(name, "/") {
 		if ifExists {
 			p.errAtNoEnd(inc.Pos, "include", ".include specifies a non-absolute path \""+name+"\"")
-			return true
+			return bufEnd, true
 		}
 		name = top.dir + "/" + name
 	}
@@ -60,17 +65,17 @@ func (p *parser) include(pl *physLine, ws int) bool {
 	if p.o.ReadFile == nil || strings.HasSuffix(name, "/") {
 		// An empty name opens the directory itself, which Exim reads as
 		// an empty file.
-		return true
+		return bufEnd, true
 	}
 	for _, fr := range p.stack {
 		if fr.f.Path == inc.Path {
 			p.errAtNoEnd(inc.Pos, "include", "include loop: "+inc.Path+" includes itself")
-			return true
+			return bufEnd, true
 		}
 	}
 	if len(p.stack) > p.o.MaxDepth {
 		p.errAtNoEnd(inc.Pos, "include", "failed to open included configuration file "+name+" (includes nested more than "+itoa(p.o.MaxDepth)+" deep)")
-		return true
+		return bufEnd, true
 	}
 	f := p.c.File(inc.Path)
 	if f == nil {
@@ -79,18 +84,18 @@ func (p *parser) include(pl *physLine, ws int) bool {
 			if errors.Is(err, fs.ErrNotExist) {
 				inc.Missing = true
 				if ifExists {
-					return true
+					return bufEnd, true
 				}
 			}
 			p.errAtNoEnd(inc.Pos, "include", "failed to open included configuration file "+name)
-			return true
+			return bufEnd, true
 		}
 		f = &SourceFile{Path: inc.Path, Src: src, Include: inc}
 		p.c.Files = append(p.c.Files, f)
 	}
 	inc.Read = true
 	p.stack = append(p.stack, &frame{f: f, dir: dirOf(inc.Path), inc: inc})
-	return true
+	return bufEnd, true
 }
 
 func itoa(n int) string {

@@ -37,6 +37,12 @@ var valueCases = []struct {
 	{"macro on a continuation line is substituted", "FOO = x\nsmtp_banner = a \\\n FOO = b\n", nil, "a x = b"},
 	{"empty macro at line start", "E =\nE  smtp_banner = v\n", nil, "v"},
 	{"macro making a comment", "H = #\nsmtp_banner = a\nH smtp_banner = b\n", nil, "a"},
+	// At EOF after a continuation, Exim's buffer still holds the last
+	// (skipped) physical line, which joins the logical line.
+	{"continuation then comment at EOF", "smtp_banner = x\\\n# c\n", nil, "x# c\n"},
+	{"continuation then comment at EOF, no newline", "smtp_banner = x \\\n   # c", nil, "x    # c"},
+	{"continuation then comment with a macro at EOF", "FOO = Q\nsmtp_banner = x \\\n# c FOO\n", nil, "x # c Q\n"},
+	{"continuation then include at EOF", "smtp_banner = x \\\n.include_if_exists \"/nonexistent\"  \n", nil, "x .include_if_exists \"/nonexistent"},
 }
 
 func TestValues(t *testing.T) {
@@ -84,7 +90,7 @@ func TestValuesOracle(t *testing.T) {
 			continue
 		}
 		got := strings.TrimSuffix(strings.TrimPrefix(string(out), "smtp_banner = "), "\n")
-		if got != tt.want {
+		if want := strings.ReplaceAll(tt.want, "\n", `\n`); got != want {
 			t.Errorf("%s: exim -bP %q, the table says %q", tt.name, got, tt.want)
 		}
 	}

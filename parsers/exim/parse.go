@@ -82,11 +82,12 @@ type parser struct {
 
 // physLine is one physical line after macro substitution.
 type physLine struct {
-	line int // line number (0 for generated lines)
-	t    Text
-	nl   bool // ended with a newline
-	f    *SourceFile
-	at   int // offset of the line in f
+	line   int // line number (0 for generated lines)
+	rawLen int // length in the file, before macro substitution
+	t      Text
+	nl     bool // ended with a newline
+	f      *SourceFile
+	at     int // offset of the line in f
 }
 
 func parse(path string, src []byte, o Options) (*Config, error) {
@@ -214,7 +215,7 @@ func (p *parser) readPhys() (physLine, bool) {
 		if p.afterLine != nil {
 			p.afterLine(t.S)
 		}
-		return physLine{t: t, nl: nl, f: fr.f, at: at, line: ln}, true
+		return physLine{t: t, nl: nl, f: fr.f, at: at, line: ln, rawLen: len(line)}, true
 	}
 	return physLine{}, false
 }
@@ -265,12 +266,51 @@ func (p *parser) logical() (*Line, bool) {
 	var l *Line
 	continued := false // the previous physical line ended with a backslash
 	var simple *Text   // the line as a slice of the file, while it is one unsubstituted physical line
+	// stale is the last physical line when it was skipped during a
+	// continuation; staleEnd is how much of it Exim's buffer still holds.
+	var stale *physLine
+	var staleEnd int
+	var staleNL bool
+	// lead is the leading white space of the line that started the
+	// logical line: Exim's buffer holds it, so a line that is only
+	// blanks and a backslash leaves a non-empty buffer (exLen > 0) and an
+	// empty logical line at EOF ("option setting expected: ") [exp].
+	lead := 0
+	exLen := func() int {
+		if len(tb.b) == 0 && !continued {
+			return 0
+		}
+		return lead + len(tb.b)
+	}
+	skip := func(pl *physLine, end int, nl bool) {
+		if exLen() == 0 {
+			stale = nil
+			return
+		}
+		cp := *pl
+		cp.t.segs = append([]seg(nil), pl.t.segs...)
+		stale, staleEnd, staleNL = &cp, end, nl
+	}
 	for {
 		pl, ok := p.readPhys()
 		if !ok {
-			if l != nil && len(tb.b) > 0 {
+			if l != nil && exLen() > 0 {
 				if continued {
 					l.AtEOF = true
+					if stale != nil {
+						// Exim breaks out at EOF without cleaning its
+						// buffer: the last physical line, if it was
+						// skipped (a comment, a directive), is still
+						// there after the logical line and becomes
+						// part of it, newline included [exp:
+						// "x \" + "# c" at the end gives "x # c\n"].
+						tb.appendText(&stale.t, 0, staleEnd)
+						if staleNL && stale.f != nil {
+							tb.appendMapped([]byte{'\n'}, stale.f, stale.at+stale.rawLen, 1)
+						}
+						simple = nil
+						l.End = p.lastEnd
+					}
 				}
 				break
 			}
@@ -301,21 +341,28 @@ func (p *parser) logical() (*Line, bool) {
 				Section: p.sec.Name, Driver: p.drv, Skipped: p.cstate != 0,
 			}
 			p.c.Comments = append(p.c.Comments, cm)
+			skip(&pl, len(s), pl.nl)
 			continue
 		}
 		if ws < len(s) && s[ws] == '.' && p.directive(&pl, ws, found) {
+			skip(&pl, len(s), pl.nl)
 			continue
 		}
 		if p.cstate != 0 {
+			skip(&pl, len(s), pl.nl)
 			continue
 		}
-		if p.include(&pl, ws) {
+		if end, ok := p.include(&pl, ws); ok {
+			// the buffer keeps the directive up to the end of the name
+			skip(&pl, end, false)
 			continue
 		}
+		stale = nil
 		if len(tb.b) == 0 && ws < len(s) {
 			// The line starts where it is written (a macro name at the
 			// start is the text in this file).
 			l = p.newLine()
+			lead = ws
 			l.Pos = pl.pos(physWS)
 			if pl.f == nil {
 				l.Pos = pl.t.Pos(ws)
@@ -408,9 +455,6 @@ func (tb *textBuilder) truncate(n int) {
 // handle processes one logical line in the current section.
 func (p *parser) handle(l *Line) {
 	s := l.Text.S
-	if s == "" {
-		return
-	}
 	if len(s) >= 6 && strings.EqualFold(s[:6], "begin ") {
 		p.begin(l)
 		return
@@ -545,7 +589,7 @@ func readName(s string, i int) (string, int) {
 // mainLine is one logical line of the main part (readconf_main).
 func (p *parser) mainLine(l *Line) {
 	s := l.Text.S
-	if isUpper(s[0]) {
+	if s != "" && isUpper(s[0]) {
 		p.defineMacro(l)
 		return
 	}
@@ -709,6 +753,14 @@ func (p *parser) option(l *Line, where string) *Option {
 		o.Name, o.Negated = o.Written[4:], true
 	}
 	switch o.Written {
+	case "":
+		// "hide" and nothing after it: no option has an empty name.
+		msg := "option \"\" unknown"
+		if where == "main" {
+			msg = "main " + msg
+		}
+		p.errAt(o.NamePos, "option", msg)
+		return nil
 	case "domainlist", "hostlist", "addresslist", "localpartlist":
 		// Only "hide" plus exactly one white space character lets
 		// readconf_main see a named list.

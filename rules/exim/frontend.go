@@ -85,6 +85,20 @@ func looksLikeExim(head []byte) bool {
 
 // Load implements lint.Frontend.
 func (Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
+	if lint.Binary(f.Src) {
+		// Exim reads lines as C strings: a NUL silently cuts the line
+		// short (readconf.c uses fgets/strlen), so the file is not the
+		// text it seems to be. Lint the source, not a compiled copy.
+		s := newSetup(f)
+		s.addFile(f, f.Path)
+		s.Config = &ex.Config{Path: f.Path, Main: &ex.Section{Name: "main"}}
+		off := bytes.IndexByte(f.Src, 0)
+		fd := f.At(off, off+1)
+		fd.Rule, fd.Severity = "EX000", lint.SeverityError
+		fd.Message = "binary data (NUL byte): this is not an Exim text configuration; Exim would cut the line short at the NUL"
+		l.Report(fd)
+		return s
+	}
 	switch f.Kind {
 	case lint.KindEximSplit:
 		return loadDebian(l, f)
@@ -214,7 +228,7 @@ var errorRules = map[string]string{
 func (s *Setup) reportErrors(l *lint.Loader) {
 	skip := s.dkimMisplacedFiles()
 	for _, e := range s.Config.Errors {
-		if e.Code == "marker" || skip[e.Pos.File] {
+		if isMarkerError(s, e) || skip[e.Pos.File] {
 			// EX102 reports marker problems; EX205 reports the include
 			// line of DKIM options placed outside an smtp transport.
 			continue

@@ -433,6 +433,13 @@ func TestCpanelLocalBesideConf(t *testing.T) {
 	if i := strings.Index(loc.Text(), "topsecret"); !loc.ContainsSecret(i, i+9) || !loc.HoldsCredentials {
 		t.Error("client_send in exim.conf.local not secret")
 	}
+	found := false
+	for v := range s.Values() {
+		found = found || (v.File == loc && v.Text == "topsecret" && v.Role == lint.RoleCredential)
+	}
+	if !found {
+		t.Error("exim.conf.local values not listed")
+	}
 }
 
 // TestSettings: --port and --smarthost change what EX010 and EX011 expect.
@@ -496,5 +503,18 @@ func TestTrace(t *testing.T) {
 		if c.transport != "" && (last.Route == nil || last.Route.Transport.Name != c.transport) {
 			t.Errorf("%s: route %+v", c.domain, last.Route)
 		}
+	}
+}
+
+func TestNegatedListEnd(t *testing.T) {
+	if got := hostMatchOf("!other.test").Matches("smtp.test"); got != Maybe {
+		// another name may resolve to the same address: Maybe, not No
+		t.Errorf("!other.test: %v", got)
+	}
+	if got := hostMatchOf("!192.0.2.1").Matches("192.0.2.2"); got != Yes {
+		t.Errorf("!192.0.2.1 for 192.0.2.2: %v", got)
+	}
+	if got := hostMatchOf("!192.0.2.1 : 192.0.2.3").Matches("192.0.2.2"); got != No {
+		t.Errorf("!192.0.2.1 : 192.0.2.3 for 192.0.2.2: %v", got)
 	}
 }

@@ -76,11 +76,30 @@ func (s *Setup) Values() iter.Seq[lint.Value] {
 				return
 			}
 		}
-		for _, sec := range s.Config.Sections {
-			for _, d := range sec.Drivers {
-				for _, o := range d.Options {
+		configs := []*ex.Config{s.Config}
+		if s.Cpanel != nil && s.Cpanel.Generated != nil {
+			// exim.conf is the configuration; exim.conf.local's blocks
+			// are values in a file of the unit too.
+			for _, b := range s.Cpanel.Blocks {
+				if b.Config != nil {
+					configs = append(configs, b.Config)
+				}
+			}
+		}
+		for i, cfg := range configs {
+			if i > 0 {
+				for _, o := range cfg.Main.Options {
 					if !option(o) {
 						return
+					}
+				}
+			}
+			for _, sec := range cfg.Sections {
+				for _, d := range sec.Drivers {
+					for _, o := range d.Options {
+						if !option(o) {
+							return
+						}
 					}
 				}
 			}

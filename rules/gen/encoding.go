@@ -52,9 +52,8 @@ var encodingPolicies = map[lint.Kind]encodingPolicy{
 	// closing quote it is harmless (AUTH works, password without CR), a
 	// \r inside quotes is sent as part of the value (SM010 reports that).
 	lint.KindSendmailAuthinfo: {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value: harmless after a closing quote, but part of the value when a token's quote is not closed before it"},
-	// The access map source (rules/sendmail.KindSendmailAccess, named here
-	// by value to keep gen free of MTA imports): same makemap reading.
-	lint.Kind("sendmail-access"): {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value (RELAY\\r, ENCR:112\\r), so the entries do not mean what they say"},
+	// The access map source: same makemap reading.
+	lint.KindSendmailAccess: {crlf: lint.SeverityWarning, crlfWhat: "makemap keeps the carriage return at the end of every value (RELAY\\r, ENCR:112\\r), so the entries do not mean what they say"},
 	// qmail (not run; control.c control_readfile, RULES.md GEN009):
 	// only trailing spaces and tabs are stripped, so a \r stays in the
 	// relay host (QM001 reports each line), and a BOM becomes part of the

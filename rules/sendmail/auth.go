@@ -106,16 +106,12 @@ func (s *Setup) authMaps() []*MapFile {
 func checkAuthSyntax(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	for _, m := range s.authMaps() {
-		// One cap per file: the same mistake on every line of a large
-		// map is reported a few times and then summarised.
-		c := &capped{p: p}
-		checkAuthFile(c, m)
-		c.flush()
+		checkAuthFile(p, m)
 	}
 }
 
 // checkAuthFile checks the AuthInfo lines of one map source.
-func checkAuthFile(p *capped, m *MapFile) {
+func checkAuthFile(p *lint.Pass, m *MapFile) {
 	f := m.File
 	for _, pr := range m.Parsed.Problems {
 		if pr.Kind == smp.LeadingSpace && strings.Contains(strings.ToLower(f.Text()[pr.Start:pr.End]), "authinfo:") {
@@ -124,7 +120,7 @@ func checkAuthFile(p *capped, m *MapFile) {
 			fd.Hint = "remove the leading whitespace"
 			t := strings.TrimLeft(f.Text()[pr.Start:pr.End], " \t\v\f\r")
 			fd.Fix = &lint.Fix{Description: "remove the leading whitespace", Safe: true, Edits: []lint.TextEdit{{Start: pr.Start, End: pr.End - len(t)}}}
-			p.report(fd)
+			p.Report(fd)
 		}
 	}
 	for _, e := range m.Parsed.Entries {
@@ -134,14 +130,14 @@ func checkAuthFile(p *capped, m *MapFile) {
 	}
 }
 
-func checkAuthEntry(p *capped, f *lint.File, e *smp.MapEntry) {
+func checkAuthEntry(p *lint.Pass, f *lint.File, e *smp.MapEntry) {
 	host := e.Key[len("AuthInfo:"):]
 	if strings.HasSuffix(host, ":") {
 		fd := f.At(e.KeyStart, e.KeyStart+len(e.Key))
 		fd.Message = fmt.Sprintf("the key ends with ':' (%s): makemap stores it as %s, which no lookup ever asks for", e.Key, strings.ToLower(e.Key))
 		fd.Hint = "write the key as AuthInfo:<smart host> with no colon after the host"
 		fd.Fix = &lint.Fix{Description: "remove the trailing colon", Safe: true, Edits: []lint.TextEdit{{Start: e.KeyStart + len(e.Key) - 1, End: e.KeyStart + len(e.Key)}}}
-		p.report(fd)
+		p.Report(fd)
 	}
 	var user, pass bool
 	for _, t := range e.Tokens {
@@ -151,7 +147,7 @@ func checkAuthEntry(p *capped, f *lint.File, e *smp.MapEntry) {
 		bad := func(msg, hint string) {
 			fd := f.At(t.Start, t.End)
 			fd.Message, fd.Hint = msg, hint
-			p.report(fd)
+			p.Report(fd)
 		}
 		if !t.Quoted {
 			bad("AuthInfo tokens must be in double quotes: with an unquoted token sendmail does not use the entry and sends the mail without AUTH",
@@ -203,7 +199,7 @@ func checkAuthEntry(p *capped, f *lint.File, e *smp.MapEntry) {
 		}
 		fd.Message = "this AuthInfo entry has no " + missing + ": cf/README \"User id or authentication id must exist as well as the password\", so sendmail does not authenticate"
 		fd.Hint = `write AuthInfo:<host> "U:user" "P:password" "M:PLAIN LOGIN"`
-		p.report(fd)
+		p.Report(fd)
 	}
 }
 

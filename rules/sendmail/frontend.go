@@ -13,11 +13,6 @@ import (
 // Name is the frontend name rules use in lint.Rule.MTA.
 const Name = "sendmail"
 
-// KindSendmailAccess is the makemap source of the access map
-// (/etc/mail/access): it may hold AuthInfo: entries (without
-// FEATURE(`authinfo')) and the TLS_Srv: requirements.
-const KindSendmailAccess lint.Kind = "sendmail-access"
-
 // Frontend reads sendmail configurations.
 type Frontend struct{}
 
@@ -26,7 +21,7 @@ func (Frontend) Name() string { return Name }
 
 // Kinds implements lint.Frontend.
 func (Frontend) Kinds() []lint.Kind {
-	return []lint.Kind{lint.KindSendmailMC, lint.KindSendmailCF, lint.KindSendmailAuthinfo, KindSendmailAccess}
+	return []lint.Kind{lint.KindSendmailMC, lint.KindSendmailCF, lint.KindSendmailAuthinfo, lint.KindSendmailAccess}
 }
 
 // IsRoot implements lint.Frontend: the .mc loads its .cf and maps.
@@ -50,7 +45,7 @@ func (Frontend) Detect(path string, head []byte) lint.Kind {
 	case base == "authinfo" || base == "client-info":
 		return lint.KindSendmailAuthinfo
 	case base == "access" && inMailDir(path):
-		return KindSendmailAccess
+		return lint.KindSendmailAccess
 	}
 	if head != nil && !lint.Binary(head) && authInfoLine.Match(head) {
 		return lint.KindSendmailAuthinfo
@@ -206,8 +201,8 @@ func (s *Setup) loadMaps(l *lint.Loader) {
 		}
 	}
 	if s.AccessMap != nil && s.AccessMap.Source != "" && s.Access == nil {
-		if f, err := l.Open(s.AccessMap.Source, KindSendmailAccess); err == nil {
-			s.Access = s.loadMap(l, f, KindSendmailAccess)
+		if f, err := l.Open(s.AccessMap.Source, lint.KindSendmailAccess); err == nil {
+			s.Access = s.loadMap(l, f, lint.KindSendmailAccess)
 		} else {
 			s.AccessMap.OpenErr = err
 		}

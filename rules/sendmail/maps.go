@@ -25,7 +25,6 @@ func checkMakemap(p *lint.Pass) {
 			continue
 		}
 		f := m.File
-		lead, blank, novalue, dups, pct := &capped{p: p}, &capped{p: p}, &capped{p: p}, &capped{p: p}, &capped{p: p}
 		for _, pr := range m.Parsed.Problems {
 			line := f.Text()[pr.Start:pr.End]
 			switch pr.Kind {
@@ -38,7 +37,7 @@ func checkMakemap(p *lint.Pass) {
 					fd.Message = "this blank line holds whitespace: makemap reports \"syntax error (leading space)\" and exits with status 65, so scripts that check it stop"
 					fd.Hint = "make the line empty"
 					fd.Fix = &lint.Fix{Description: "empty the line", Safe: true, Edits: []lint.TextEdit{{Start: pr.Start, End: pr.End}}}
-					blank.report(fd)
+					p.Report(fd)
 					continue
 				}
 				fd := f.At(pr.Start, pr.End)
@@ -46,12 +45,12 @@ func checkMakemap(p *lint.Pass) {
 				fd.Hint = "remove the leading whitespace"
 				t := strings.TrimLeft(line, " \t\v\f\r")
 				fd.Fix = &lint.Fix{Description: "remove the leading whitespace", Safe: true, Edits: []lint.TextEdit{{Start: pr.Start, End: pr.End - len(t)}}}
-				lead.report(fd)
+				p.Report(fd)
 			case smp.NoValue:
 				fd := f.At(pr.Start, pr.End)
 				fd.Message = "this key has no value: makemap skips it with \"no RHS for LHS\""
 				fd.Hint = "write the value after the key, separated by whitespace"
-				novalue.report(fd)
+				p.Report(fd)
 			}
 		}
 		seen := map[string]*smp.MapEntry{}
@@ -62,7 +61,7 @@ func checkMakemap(p *lint.Pass) {
 				fd.Severity = lint.SeverityWarning
 				fd.Message = fmt.Sprintf("%s repeats the key of line %d (keys are folded to lower case): makemap complains and keeps the first entry, so this line has no effect", e.Key, first.Line)
 				fd.Hint = "delete one of the two entries"
-				dups.report(fd)
+				p.Report(fd)
 				continue
 			}
 			seen[k] = e
@@ -71,11 +70,8 @@ func checkMakemap(p *lint.Pass) {
 				fd.Severity = lint.SeverityWarning
 				fd.Message = "a % in a map value is a %n substitution when sendmail reads the result; a literal percent sign must be written %%"
 				fd.Hint = "write %% for a literal %"
-				pct.report(fd)
+				p.Report(fd)
 			}
-		}
-		for _, c := range []*capped{lead, blank, novalue, dups, pct} {
-			c.flush()
 		}
 	}
 }
