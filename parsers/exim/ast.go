@@ -2,6 +2,7 @@
 package exim
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 )
@@ -157,13 +158,15 @@ func (f *SourceFile) Pos(off int) Pos {
 }
 
 func lineStarts(b []byte) []int {
-	ls := []int{0}
-	for i, c := range b {
-		if c == '\n' {
-			ls = append(ls, i+1)
+	ls := make([]int, 1, bytes.Count(b, []byte{'\n'})+1)
+	for off := 0; ; {
+		k := bytes.IndexByte(b[off:], '\n')
+		if k < 0 {
+			return ls
 		}
+		off += k + 1
+		ls = append(ls, off)
 	}
-	return ls
 }
 
 // Section is the main part or a part introduced by `begin`.

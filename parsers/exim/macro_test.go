@@ -37,6 +37,9 @@ var valueCases = []struct {
 	{"macro on a continuation line is substituted", "FOO = x\nsmtp_banner = a \\\n FOO = b\n", nil, "a x = b"},
 	{"empty macro at line start", "E =\nE  smtp_banner = v\n", nil, "v"},
 	{"macro making a comment", "H = #\nsmtp_banner = a\nH smtp_banner = b\n", nil, "a"},
+	{"-D macros come first in the list", "FO = 2\nsmtp_banner = FOO FO\n", map[string]string{"FOO": "1"}, "1 2"},
+	{"-D macros are user macros", "smtp_banner = X _HAVE_TLS FOO\n", map[string]string{"FOO": "1"}, "X _HAVE_TLS 1"},
+	{"builtins then -D", "smtp_banner = _HAVE_TLS FOO\n", map[string]string{"FOO": "1"}, "y 1"},
 	// At EOF after a continuation, Exim's buffer still holds the last
 	// (skipped) physical line, which joins the logical line.
 	{"continuation then comment at EOF", "smtp_banner = x\\\n# c\n", nil, "x# c\n"},

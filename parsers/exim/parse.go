@@ -1,6 +1,7 @@
 package exim
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -74,6 +75,9 @@ type parser struct {
 	lbuf        []byte // reused logical-line buffers
 	lsegs       []seg
 	line        *Line // logical line being processed
+	// afterBreak is the previous logical line when an empty line ended
+	// its continuation.
+	afterBreak *Line
 
 	// afterLine, when set, sees every physical line read from a file
 	// (Debian inserts its macro block after the UPEX4CmacrosUPEX4C line).
@@ -138,6 +142,12 @@ func (p *parser) errAt(pos Pos, code, msg string) *Error {
 		if pos.File != l.Pos.File || pos.Offset < l.Pos.Offset || (l.End.File == pos.File && pos.Offset > l.End.Offset) {
 			e.Pos = l.Pos
 		}
+		// The line after an empty line that ended a continuation was
+		// meant as part of the line above (RULES.md EX004).
+		if b := p.afterBreak; b != nil {
+			e.Code = "continuation"
+			e.Msg += " (the empty line " + itoa(b.BreakPos.Line) + " ended the continued line " + itoa(b.Pos.Line) + ")"
+		}
 	}
 	p.c.Errors = append(p.c.Errors, e)
 	return e
@@ -153,6 +163,10 @@ func (p *parser) run() {
 		p.line = l
 		p.handle(l)
 		p.line = nil
+		p.afterBreak = nil
+		if l.Broken {
+			p.afterBreak = l
+		}
 	}
 	p.endSection()
 	for i := len(p.cstack) - 1; i >= 0; i-- {
@@ -186,9 +200,9 @@ func (p *parser) readPhys() (physLine, bool) {
 			continue
 		}
 		at := fr.off
-		end := at
-		for end < len(src) && src[end] != '\n' {
-			end++
+		end := len(src)
+		if k := bytes.IndexByte(src[at:], '\n'); k >= 0 {
+			end = at + k
 		}
 		nl := end < len(src)
 		fr.off = end
@@ -197,11 +211,8 @@ func (p *parser) readPhys() (physLine, bool) {
 		}
 		line := src[at:end]
 		// Exim measures the line with strlen(): text after a NUL is lost.
-		for i, c := range line {
-			if c == 0 {
-				line = line[:i]
-				break
-			}
+		if k := bytes.IndexByte(line, 0); k >= 0 {
+			line = line[:k]
 		}
 		if fr.line == 0 {
 			fr.line = fr.f.lineOf(at)
@@ -450,464 +461,4 @@ func (tb *textBuilder) truncate(n int) {
 			s.n = n - s.at
 		}
 	}
-}
-
-// handle processes one logical line in the current section.
-func (p *parser) handle(l *Line) {
-	s := l.Text.S
-	if len(s) >= 6 && strings.EqualFold(s[:6], "begin ") {
-		p.begin(l)
-		return
-	}
-	if len(s) > 5 && strings.EqualFold(s[:5], "begin") && isSpace(s[5]) && p.kind != kindACL && p.kind != kindRaw {
-		// readconf.c tests for "begin" and one literal space; "begin\trouters"
-		// is read as an option called "begin".
-		msg := "\"begin\" must be followed by a space"
-		if p.kind == kindMain {
-			msg = "main option \"begin\" unknown (" + msg + ")"
-		}
-		p.errAt(l.Pos, "section", msg)
-		return
-	}
-	switch p.kind {
-	case kindMain:
-		p.mainLine(l)
-	case kindDriver:
-		p.driverLine(l)
-	case kindACL:
-		// readconf_acl: macro definitions are allowed between ACLs, and
-		// after one (and at the start) an ACL name must follow.
-		name, rest := readName(s, 0)
-		if name != "" && isUpper(name[0]) && rest < len(s) && s[rest] == '=' {
-			p.defineMacro(l)
-			p.aclNeedName = true
-			return
-		}
-		if name != "" && rest < len(s) && s[rest] == ':' {
-			p.aclNeedName = false
-			key := "acl\x00" + name
-			if p.names == nil {
-				p.names = map[string]bool{}
-			}
-			if p.names[key] {
-				p.errAt(l.Pos, "syntax", "there are two ACLs called \""+name+"\"")
-			}
-			p.names[key] = true
-		} else if p.aclNeedName {
-			p.errAt(l.Pos, "syntax", "missing or malformed ACL name")
-			p.aclNeedName = false
-		}
-		p.sec.Lines = append(p.sec.Lines, l)
-	default:
-		p.sec.Lines = append(p.sec.Lines, l)
-	}
-}
-
-// begin starts a new section (readconf_rest).
-func (p *parser) begin(l *Line) {
-	s := l.Text.S
-	i := skipSpace(s, 6)
-	written := s[i:]
-	key := strings.ToLower(written)
-	if !strings.HasSuffix(key, "s") {
-		key += "s"
-	}
-	name, class := "", ""
-	for _, sn := range sectionNames {
-		if sn.key == key {
-			name, class = sn.name, sn.class
-		}
-	}
-	p.endSection()
-	pos := l.Pos
-	if name == "" {
-		p.errAt(l.Text.Pos(i), "section", "\""+written+"\" is not a known configuration section name")
-		// Keep reading into a throw-away section so that its lines do not
-		// pollute the previous one.
-		p.sec = &Section{Name: "", Begin: pos, Written: written}
-		p.kind = kindRaw
-		p.class = ""
-		return
-	}
-	sec := &Section{Name: name, Begin: pos, Written: written}
-	if name == "local_scan" {
-		// Exim as Debian (and most distributions) build it has no
-		// local_scan options; the section itself is fatal.
-		p.errAt(pos, "section", "local_scan() options not supported: (LOCAL_SCAN_HAS_OPTIONS not defined in Local/Makefile)")
-	}
-	if p.had[name] {
-		p.errAt(l.Text.Pos(i), "section", "\""+written+"\" section is repeated in the configuration file")
-	} else {
-		p.had[name] = true
-	}
-	p.c.Sections = append(p.c.Sections, sec)
-	p.sec = sec
-	p.class = class
-	switch {
-	case class != "":
-		p.kind = kindDriver
-	case name == "acl":
-		p.kind = kindACL
-		p.aclNeedName = true
-	default:
-		p.kind = kindRaw
-	}
-}
-
-// endSection finishes the current driver.
-func (p *parser) endSection() {
-	p.endDriver()
-}
-
-func (p *parser) endDriver() {
-	if p.drv != nil && !p.drv.Invalid && p.drv.Option("driver") == nil {
-		p.errAtNoEnd(p.drv.NamePos, "option", "no driver defined for "+p.class+" \""+p.drv.Name+"\"")
-	}
-	p.drv = nil
-}
-
-func (p *parser) errAtNoEnd(pos Pos, code, msg string) {
-	p.c.Errors = append(p.c.Errors, &Error{Pos: pos, Code: code, Msg: msg})
-}
-
-// readName is readconf_readname: a letter followed by letters, digits and
-// underscores, then white space skipped. It returns the name and the index
-// after the white space; a line that does not start with a letter gives
-// an empty name and the index of its first non-blank byte.
-func readName(s string, i int) (string, int) {
-	i = skipSpace(s, i)
-	st := i
-	if i < len(s) && isAlpha(s[i]) {
-		for i < len(s) && isNameChar(s[i]) {
-			i++
-		}
-	}
-	name := s[st:i]
-	return name, skipSpace(s, i)
-}
-
-// mainLine is one logical line of the main part (readconf_main).
-func (p *parser) mainLine(l *Line) {
-	s := l.Text.S
-	if s != "" && isUpper(s[0]) {
-		p.defineMacro(l)
-		return
-	}
-	t := 0
-	hide := strings.HasPrefix(s, "hide") && len(s) > 4 && isSpace(s[4])
-	if hide {
-		t = 5 // exactly one white space character: "hide  domainlist" is an option
-	}
-	for _, k := range [...]string{"domainlist", "hostlist", "addresslist", "localpartlist"} {
-		if strings.HasPrefix(s[t:], k) {
-			p.namedList(l, k, t+len(k), hide)
-			return
-		}
-	}
-	if o := p.option(l, "main"); o != nil {
-		p.c.Main.Options = append(p.c.Main.Options, o)
-	}
-}
-
-// namedList is read_named_list.
-func (p *parser) namedList(l *Line, kind string, i int, hide bool) {
-	s := l.Text.S
-	if strings.HasPrefix(s[i:], "_cache") {
-		i += 6
-	}
-	if i >= len(s) || !isSpace(s[i]) {
-		p.errAt(l.Pos, "syntax", "unrecognized configuration line")
-		return
-	}
-	// MAX_NAMED_LIST is 16 per kind in Exim 4.96.
-	n := 0
-	for _, o := range p.c.Lists {
-		if o.Kind == kind {
-			n++
-		}
-	}
-	if n >= 16 {
-		p.errAt(l.Pos, "syntax", "too many named "+listNoun(kind)+"s (max is 16)")
-	}
-	i = skipSpace(s, i)
-	st := i
-	for i < len(s) && isNameChar(s[i]) {
-		i++
-	}
-	nl := &NamedList{Kind: kind, Name: s[st:i], NamePos: l.Text.Pos(st), Pos: l.Pos, Hide: hide, Line: l}
-	if p.names == nil {
-		p.names = map[string]bool{}
-	}
-	if key := "list\x00" + kind + "\x00" + nl.Name; p.names[key] {
-		p.errAt(nl.NamePos, "syntax", "duplicate name \""+nl.Name+"\" for a named "+listNoun(kind))
-	} else {
-		p.names[key] = true
-	}
-	i = skipSpace(s, i)
-	if i >= len(s) || s[i] != '=' {
-		p.errAt(l.Text.Pos(i), "syntax", "missing '=' after \""+nl.Name+"\"")
-		p.c.Lists = append(p.c.Lists, nl)
-		return
-	}
-	i = skipSpace(s, i+1)
-	nl.Value, _ = p.readString(l, i, nl.Name)
-	p.c.Lists = append(p.c.Lists, nl)
-}
-
-func listNoun(kind string) string {
-	switch kind {
-	case "domainlist":
-		return "domain list"
-	case "hostlist":
-		return "host list"
-	case "addresslist":
-		return "address list"
-	}
-	return "local part list"
-}
-
-// driverLine is one logical line of routers, transports or authenticators
-// (readconf_driver_init).
-func (p *parser) driverLine(l *Line) {
-	s := l.Text.S
-	name, i := readName(s, 0)
-	if name != "" && isUpper(name[0]) && i < len(s) && s[i] == '=' {
-		// A macro definition ends the current driver instance.
-		p.endDriver()
-		p.defineMacro(l)
-		return
-	}
-	if i < len(s) && s[i] == ':' {
-		p.endDriver()
-		if len(name) > 63 {
-			p.errAt(l.Pos, "driver-name", "exim item name too long (>64), unable to use \""+name[:63]+"\" (truncated)")
-		}
-		d := &Driver{Name: name, NamePos: l.Pos, Section: p.sec.Name, Line: l}
-		if p.names == nil {
-			p.names = map[string]bool{}
-		}
-		key := p.sec.Name + "\x00" + name
-		if p.names[key] {
-			p.errAt(l.Pos, "driver-name", "there are two "+p.class+"s called \""+name+"\"")
-		}
-		p.names[key] = true
-		p.sec.Drivers = append(p.sec.Drivers, d)
-		p.drv = d
-		if j := skipSpace(s, i+1); j < len(s) {
-			p.errAt(l.Text.Pos(j), "driver-name", "extra characters follow driver name "+name)
-		}
-		return
-	}
-	if p.drv == nil || p.drv.Invalid {
-		if strings.HasSuffix(s, ":") && !strings.Contains(s, "=") {
-			// e.g. "remote-smtp:": the name stops at '-'. Keep the
-			// instance (marked Invalid) so its options are not lost
-			// and do not each repeat the error.
-			p.endDriver()
-			p.errAt(l.Pos, "driver-name", p.class+" name missing")
-			d := &Driver{Name: strings.TrimSpace(s[:len(s)-1]), NamePos: l.Pos, Section: p.sec.Name, Invalid: true, Line: l}
-			p.sec.Drivers = append(p.sec.Drivers, d)
-			p.drv = d
-			return
-		}
-		if p.drv == nil {
-			p.errAt(l.Pos, "section", p.class+" name missing")
-			return
-		}
-	}
-	if o := p.option(l, p.class); o != nil {
-		p.drv.Options = append(p.drv.Options, o)
-	}
-}
-
-// option parses an option setting (readconf_handle_option) as far as it
-// can be checked without the option tables.
-func (p *parser) option(l *Line, where string) *Option {
-	s := l.Text.S
-	i := skipSpace(s, 0)
-	if i >= len(s) || !isAlpha(s[i]) {
-		p.errAt(l.Pos, "syntax", "option setting expected: "+s[i:])
-		return nil
-	}
-	o := p.newOption()
-	o.Pos, o.Line = l.Pos, l
-	var st int
-	for n := 0; n < 2; n++ {
-		st = i
-		for i < len(s) && isNameChar(s[i]) {
-			i++
-		}
-		o.Written = s[st:i]
-		i = skipSpace(s, i)
-		if o.Written != "hide" {
-			break
-		}
-		o.Hide = true
-	}
-	o.NamePos = l.Text.Pos(st)
-	o.Name = o.Written
-	switch {
-	case strings.HasPrefix(o.Written, "no_"):
-		o.Name, o.Negated = o.Written[3:], true
-	case strings.HasPrefix(o.Written, "not_"):
-		o.Name, o.Negated = o.Written[4:], true
-	}
-	switch o.Written {
-	case "":
-		// "hide" and nothing after it: no option has an empty name.
-		msg := "option \"\" unknown"
-		if where == "main" {
-			msg = "main " + msg
-		}
-		p.errAt(o.NamePos, "option", msg)
-		return nil
-	case "domainlist", "hostlist", "addresslist", "localpartlist":
-		// Only "hide" plus exactly one white space character lets
-		// readconf_main see a named list.
-		p.errAt(o.NamePos, "syntax", "main option \""+o.Written+"\" unknown")
-		return nil
-	}
-	if i >= len(s) {
-		return o
-	}
-	if s[i] != '=' {
-		if where == "main" && s[i] == ':' && i == len(s)-1 {
-			p.errAt(o.NamePos, "section", "main option \""+o.Written+"\" unknown (a driver instance before any \"begin\" line)")
-			return nil
-		}
-		msg := "missing \"=\" after " + o.Written
-		if o.Negated {
-			msg = "extra characters follow boolean option " + o.Written
-		}
-		if s[i] == '#' {
-			msg += " (# is comment only at line start)"
-		}
-		p.errAt(l.Text.Pos(i), "option", msg)
-		o.Value = l.Text.slice(i, len(s))
-		return o
-	}
-	o.HasValue = true
-	if o.Negated {
-		p.errAt(l.Text.Pos(i), "option", "extra characters follow boolean option "+o.Written+" (a no_/not_ prefix takes no value)")
-	}
-	i = skipSpace(s, i+1)
-	o.Value, o.Quoted = p.readString(l, i, o.Written)
-	return o
-}
-
-// readString is read_string: an unquoted value is the rest of the line;
-// a quoted one is dequoted with string_interpret_escape.
-func (p *parser) readString(l *Line, i int, name string) (Text, bool) {
-	t := l.Text
-	s := t.S
-	if i >= len(s) || s[i] != '"' {
-		return t.slice(i, len(s)), false
-	}
-	var tb textBuilder
-	j := i + 1
-	nul := false
-	for j < len(s) && s[j] != '"' {
-		if s[j] == '\\' {
-			st := j
-			c, nj := interpretEscape(s, j)
-			j = nj + 1
-			if c == 0 {
-				nul = true
-			}
-			if !nul {
-				if seg := t.segs[t.segAt(st)]; seg.f != nil && seg.linear() && t.segAt(j-1) == t.segAt(st) {
-					tb.appendMapped([]byte{c}, seg.f, seg.srcStart(st), j-st)
-				} else {
-					tb.appendText(&t, st, j)
-					tb.b[len(tb.b)-(j-st)] = c
-					tb.truncate(len(tb.b) - (j - st) + 1)
-				}
-			}
-			continue
-		}
-		k := j
-		for k < len(s) && s[k] != '"' && s[k] != '\\' {
-			k++
-		}
-		if !nul {
-			tb.appendText(&t, j, k)
-		}
-		j = k
-	}
-	closed := j < len(s)
-	if closed {
-		j++
-	}
-	// read_string: "s == ss+1 || s[-1] != '\"'" — an escaped quote as the
-	// last character passes this test (Exim accepts "abc\").
-	if j == i+1 || s[j-1] != '"' {
-		p.errAt(t.Pos(i), "syntax", "missing quote at end of string value for "+name)
-	} else if j < len(s) {
-		msg := "extra characters follow string value for " + name
-		if s[j] == '#' {
-			msg += " (# is comment only at line start)"
-		}
-		p.errAt(t.Pos(j), "syntax", msg)
-	}
-	out := tb.text()
-	if len(out.S) == 0 {
-		out = Text{segs: []seg{t.emptySeg(i + 1)}}
-	}
-	return out, true
-}
-
-// interpretEscape is string_interpret_escape: s[i] is a backslash; it
-// returns the character and the index of the last byte consumed.
-func interpretEscape(s string, i int) (byte, int) {
-	if i+1 >= len(s) {
-		return '\\', i
-	}
-	p := i + 1
-	ch := int(s[p])
-	isOct := func(c byte) bool { return c >= '0' && c <= '7' }
-	if isOct(s[p]) {
-		ch -= '0'
-		if p+1 < len(s) && isOct(s[p+1]) {
-			p++
-			ch = ch*8 + int(s[p]-'0')
-			if p+1 < len(s) && isOct(s[p+1]) {
-				p++
-				ch = ch*8 + int(s[p]-'0')
-			}
-		}
-		return byte(ch), p
-	}
-	switch s[p] {
-	case 'b':
-		ch = '\b'
-	case 'f':
-		ch = '\f'
-	case 'n':
-		ch = '\n'
-	case 'r':
-		ch = '\r'
-	case 't':
-		ch = '\t'
-	case 'v':
-		ch = '\v'
-	case 'x':
-		ch = 0
-		for k := 0; k < 2 && p+1 < len(s) && isHex(s[p+1]); k++ {
-			p++
-			ch = ch*16 + hexVal(s[p])
-		}
-	}
-	return byte(ch), p
-}
-
-func isHex(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') }
-
-func hexVal(c byte) int {
-	switch {
-	case isDigit(c):
-		return int(c - '0')
-	case c >= 'a':
-		return int(c-'a') + 10
-	}
-	return int(c-'A') + 10
 }

@@ -260,7 +260,7 @@ var errorCases = []struct {
 	{"duplicate driver", "begin routers\nr1:\n driver = accept\nr1:\n driver = accept\n", nil, []string{`4:1 driver-name: there are two routers called "r1"`}},
 	{"no driver", "begin routers\nr1:\n domains = x\n", nil, []string{`2:1 option: no driver defined for router "r1"`}},
 	{"macro inside a driver ends it", "begin routers\nr1:\n driver = accept\n FOO = 1\n domains = x\n", nil, []string{`5:2 section: router name missing`}},
-	{"blank line in continuation", "qualify_domain = a : \\\n\n   : b\n", nil, []string{`3:4 syntax: option setting expected: : b`}},
+	{"blank line in continuation", "qualify_domain = a : \\\n\n   : b\n", nil, []string{`3:4 continuation: option setting expected: : b (the empty line 2 ended the continued line 1)`}},
 	{"option setting expected", "@ROUTERSTART@\n", nil, []string{`1:1 syntax: option setting expected: @ROUTERSTART@`}},
 	{"missing equals", "qualify_domain x\n", nil, []string{`1:16 option: missing "=" after qualify_domain`}},
 	{"negation with value", "no_message_logs = true\n", nil, []string{`1:17 option: extra characters follow boolean option no_message_logs (a no_/not_ prefix takes no value)`}},
