@@ -154,7 +154,8 @@ func eximCpanel(work string, runs int, shared, bin, exim string) {
 	for _, n := range lightBuild {
 		light = regexp.MustCompile(n.re).ReplaceAllString(light, n.repl)
 	}
-	copyPath := filepath.Join(work, "exim-light.conf")
+	must(os.MkdirAll(filepath.Join(work, "light"), 0o755))
+	copyPath := filepath.Join(work, "light", "exim.conf")
 	must(os.WriteFile(copyPath, []byte(light), 0o644))
 	for _, c := range []struct{ name, path string }{{"as stored", orig}, {"light-build copy", copyPath}} {
 		var ls, es []result
