@@ -39,7 +39,7 @@ func lexAll(t testing.TB, def lexer.Definition, src string) []string {
 func checkLineLexer(t testing.TB, src string) {
 	t.Helper()
 	got := lexAll(t, lineLexer, src)
-	want := lexAll(t, lineLexerRules, src)
+	want := lexAll(t, lineLexerRules(), src)
 	if len(got) != len(want) {
 		t.Fatalf("%q: %d tokens, regexp lexer %d\n got  %q\n want %q", src, len(got), len(want), got, want)
 	}

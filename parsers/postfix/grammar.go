@@ -37,11 +37,13 @@ import (
 // lineLexerRules are the layer-1 token rules; lineLexer implements them by
 // hand for speed (lines_lexer.go) and a test checks it against this
 // regexp lexer.
-var lineLexerRules = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Blank", Pattern: `[ \t\v\f\r]*\n|[ \t\v\f\r]+$`},
-	{Name: "Comment", Pattern: `[ \t\v\f\r]*#[^\n]*\n?`},
-	{Name: "Cont", Pattern: `[ \t\v\f\r][^\n]*\n?`},
-	{Name: "Start", Pattern: `[^\n]+\n?`},
+var lineLexerRules = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Blank", Pattern: `[ \t\v\f\r]*\n|[ \t\v\f\r]+$`},
+		{Name: "Comment", Pattern: `[ \t\v\f\r]*#[^\n]*\n?`},
+		{Name: "Cont", Pattern: `[ \t\v\f\r][^\n]*\n?`},
+		{Name: "Start", Pattern: `[^\n]+\n?`},
+	})
 })
 
 var lineLexer lexer.Definition = lineLexerDef{}
@@ -98,21 +100,23 @@ var lineParser = sync.OnceValue(func() *participle.Parser[lineFileAST] {
 // name only whitespace and '=' may follow (anything else is Junk: "missing
 // '=' after attribute name"); after '=' the value is one Rest token. The
 // lexer states keep the token count of a line constant.
-var assignLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
-		{Name: "Eq", Pattern: `=`, Action: lexer.Push("Value")},
-		{Name: "Name", Pattern: `[^ \t\n\v\f\r=]+`, Action: lexer.Push("AfterName")},
-	},
-	"AfterName": {
-		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
-		{Name: "Eq", Pattern: `=`, Action: lexer.Push("Value")},
-		{Name: "Junk", Pattern: `[^=][\s\S]*`},
-	},
-	"Value": {
-		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
-		{Name: "Rest", Pattern: `[\s\S]+`},
-	},
+var assignLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+			{Name: "Eq", Pattern: `=`, Action: lexer.Push("Value")},
+			{Name: "Name", Pattern: `[^ \t\n\v\f\r=]+`, Action: lexer.Push("AfterName")},
+		},
+		"AfterName": {
+			{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+			{Name: "Eq", Pattern: `=`, Action: lexer.Push("Value")},
+			{Name: "Junk", Pattern: `[^=][\s\S]*`},
+		},
+		"Value": {
+			{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+			{Name: "Rest", Pattern: `[\s\S]+`},
+		},
+	})
 })
 
 // assignAST is a logical line of main.cf (or a -o option value). Name is
@@ -152,7 +156,7 @@ type assignValAST struct {
 }
 
 var assignParser = sync.OnceValue(func() *participle.Parser[assignAST] {
-	return participle.MustBuild[assignAST](participle.Lexer(assignLexer), participle.UseLookahead(2))
+	return participle.MustBuild[assignAST](participle.Lexer(assignLexer()), participle.UseLookahead(2))
 })
 
 // ---- Layer 2, master.cf: fields (argv_splitq(buf, " \t\r\n", "{}")) ----
@@ -160,11 +164,13 @@ var assignParser = sync.OnceValue(func() *participle.Parser[assignAST] {
 // A word ends at a blank outside {}; '{' opens a group wherever it is, '}'
 // closes one (a '}' outside any group is an ordinary character), and an
 // unclosed group runs to the end of the line (mystrtokq() in mystrtok.c).
-var masterLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Blank", Pattern: `[ \t\r\n]+`},
-	{Name: "LBrace", Pattern: `\{`},
-	{Name: "RBrace", Pattern: `\}`},
-	{Name: "Text", Pattern: `[^ \t\r\n{}]+`},
+var masterLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Blank", Pattern: `[ \t\r\n]+`},
+		{Name: "LBrace", Pattern: `\{`},
+		{Name: "RBrace", Pattern: `\}`},
+		{Name: "Text", Pattern: `[^ \t\r\n{}]+`},
+	})
 })
 
 type masterLineAST struct {
@@ -202,7 +208,7 @@ type masterGroupInnerAST struct {
 }
 
 var masterParser = sync.OnceValue(func() *participle.Parser[masterLineAST] {
-	return participle.MustBuild[masterLineAST](participle.Lexer(masterLexer))
+	return participle.MustBuild[masterLineAST](participle.Lexer(masterLexer()))
 })
 
 // ---- Layer 2, tables: "key whitespace value" (postmap.c, Postfix >= 3.2) ----
@@ -210,19 +216,21 @@ var masterParser = sync.OnceValue(func() *participle.Parser[masterLineAST] {
 // The key ends at the first whitespace outside double quotes; a backslash
 // protects the next character (inside quotes too). Quotes and backslashes
 // stay in the key. A quote left open makes postmap skip the line.
-var tableKeyLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`, Action: lexer.Push("Value")},
-		{Name: "QClosed", Pattern: `"(?:[^"\\]|\\[\s\S])*"`},
-		{Name: "QOpen", Pattern: `"(?:[^"\\]|\\[\s\S])*\\?`},
-		{Name: "Esc", Pattern: `\\[\s\S]`},
-		{Name: "BS", Pattern: `\\`},
-		{Name: "Word", Pattern: `[^ \t\n\v\f\r"\\]+`},
-	},
-	// After the whitespace that ends the key, the rest is the value.
-	"Value": {
-		{Name: "Rest", Pattern: `[\s\S]+`},
-	},
+var tableKeyLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Space", Pattern: `[ \t\n\v\f\r]+`, Action: lexer.Push("Value")},
+			{Name: "QClosed", Pattern: `"(?:[^"\\]|\\[\s\S])*"`},
+			{Name: "QOpen", Pattern: `"(?:[^"\\]|\\[\s\S])*\\?`},
+			{Name: "Esc", Pattern: `\\[\s\S]`},
+			{Name: "BS", Pattern: `\\`},
+			{Name: "Word", Pattern: `[^ \t\n\v\f\r"\\]+`},
+		},
+		// After the whitespace that ends the key, the rest is the value.
+		"Value": {
+			{Name: "Rest", Pattern: `[\s\S]+`},
+		},
+	})
 })
 
 type tableLineAST struct {
@@ -249,7 +257,7 @@ type tableValueAST struct {
 }
 
 var tableKeyParser = sync.OnceValue(func() *participle.Parser[tableLineAST] {
-	return participle.MustBuild[tableLineAST](participle.Lexer(tableKeyLexer), participle.UseLookahead(2))
+	return participle.MustBuild[tableLineAST](participle.Lexer(tableKeyLexer()), participle.UseLookahead(2))
 })
 
 // ---- Layer 2, expansions, level 1: mac_parse.c ----
@@ -257,17 +265,19 @@ var tableKeyParser = sync.OnceValue(func() *participle.Parser[tableLineAST] {
 // mac_parse() finds $$, $name, ${...} and $(...); the end of ${...} is the
 // matching '}' counting only braces, the end of $(...) the matching ')'
 // counting only parentheses. Everything else is literal text.
-var macroLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Dollar2", Pattern: `\$\$`},
-	{Name: "DollarName", Pattern: `\$[A-Za-z0-9_]+`},
-	{Name: "DollarBrace", Pattern: `\$\{`},
-	{Name: "DollarParen", Pattern: `\$\(`},
-	{Name: "Dollar", Pattern: `\$`},
-	{Name: "LBrace", Pattern: `\{`},
-	{Name: "RBrace", Pattern: `\}`},
-	{Name: "LParen", Pattern: `\(`},
-	{Name: "RParen", Pattern: `\)`},
-	{Name: "Text", Pattern: `[^${}()]+`},
+var macroLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Dollar2", Pattern: `\$\$`},
+		{Name: "DollarName", Pattern: `\$[A-Za-z0-9_]+`},
+		{Name: "DollarBrace", Pattern: `\$\{`},
+		{Name: "DollarParen", Pattern: `\$\(`},
+		{Name: "Dollar", Pattern: `\$`},
+		{Name: "LBrace", Pattern: `\{`},
+		{Name: "RBrace", Pattern: `\}`},
+		{Name: "LParen", Pattern: `\(`},
+		{Name: "RParen", Pattern: `\)`},
+		{Name: "Text", Pattern: `[^${}()]+`},
+	})
 })
 
 type macroAST struct {
@@ -336,7 +346,7 @@ type macroParenInnerAST struct {
 }
 
 var macroParser = sync.OnceValue(func() *participle.Parser[macroAST] {
-	return participle.MustBuild[macroAST](participle.Lexer(macroLexer), participle.UseLookahead(2))
+	return participle.MustBuild[macroAST](participle.Lexer(macroLexer()), participle.UseLookahead(2))
 })
 
 // ---- Layer 2, expansions, level 2: the inside of ${...} (mac_expand.c) ----
@@ -345,15 +355,17 @@ var macroParser = sync.OnceValue(func() *participle.Parser[macroAST] {
 // "{a} op {b} ? {t} : {f}"; whitespace is " \t\r\n" (CHARS_SPACE). A
 // non-{} operand is the raw rest of the text, including its leading
 // whitespace and any ':' in it.
-var payloadLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Ws", Pattern: `[ \t\r\n]+`},
-	{Name: "LBrace", Pattern: `\{`},
-	{Name: "RBrace", Pattern: `\}`},
-	{Name: "Name", Pattern: `[A-Za-z0-9_]+`},
-	{Name: "Q", Pattern: `\?`},
-	{Name: "Colon", Pattern: `:`},
-	{Name: "Op", Pattern: `[<>!=+\-*/~&|%]+`},
-	{Name: "Other", Pattern: `[^ \t\r\n{}A-Za-z0-9_?:<>!=+\-*/~&|%]+`},
+var payloadLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Ws", Pattern: `[ \t\r\n]+`},
+		{Name: "LBrace", Pattern: `\{`},
+		{Name: "RBrace", Pattern: `\}`},
+		{Name: "Name", Pattern: `[A-Za-z0-9_]+`},
+		{Name: "Q", Pattern: `\?`},
+		{Name: "Colon", Pattern: `:`},
+		{Name: "Op", Pattern: `[<>!=+\-*/~&|%]+`},
+		{Name: "Other", Pattern: `[^ \t\r\n{}A-Za-z0-9_?:<>!=+\-*/~&|%]+`},
+	})
 })
 
 type payloadAST struct {
@@ -435,5 +447,5 @@ type payloadTokAST struct {
 }
 
 var payloadParser = sync.OnceValue(func() *participle.Parser[payloadAST] {
-	return participle.MustBuild[payloadAST](participle.Lexer(payloadLexer), participle.UseLookahead(participle.MaxLookahead))
+	return participle.MustBuild[payloadAST](participle.Lexer(payloadLexer()), participle.UseLookahead(participle.MaxLookahead))
 })
