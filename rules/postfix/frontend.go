@@ -46,7 +46,7 @@ func (Frontend) Detect(path string, head []byte) lint.Kind {
 	// Content: mostly `name = value` lines with names Postfix knows.
 	known := 0
 	for _, m := range paramLine.FindAllSubmatch(head[:min(len(head), 16384)], -1) {
-		if _, ok := paramDefaults[string(m[1])]; ok {
+		if _, ok := paramDefaults()[string(m[1])]; ok {
 			known++
 		}
 	}

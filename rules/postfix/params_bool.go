@@ -2,6 +2,7 @@ package postfix
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 )
@@ -24,9 +25,9 @@ var invalidBoolRule = &lint.Rule{
 // between {yes} and {no} (append_dot_mydomain, smtputf8_enable, ...).
 // smtpd_forbid_bare_newline defaults to no but also takes normalize and
 // reject (postconf(5) of 3.7.11, the SMTP smuggling backport).
-var boolParams = func() map[string]bool {
+var boolParams = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
-	for name, def := range paramDefaults {
+	for name, def := range paramDefaults() {
 		if name == "smtpd_forbid_bare_newline" {
 			continue
 		}
@@ -35,7 +36,7 @@ var boolParams = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // boolSynonyms are values people write for yes and no; the fix for them
 // is unambiguous.
@@ -48,7 +49,7 @@ func checkBooleans(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	if s.Main != nil {
 		for _, prm := range s.Main.Params() {
-			if !boolParams[prm.Name] || s.Main.Lookup(prm.Name) != prm {
+			if !boolParams()[prm.Name] || s.Main.Lookup(prm.Name) != prm {
 				continue
 			}
 			v := s.Get(prm.Name)
@@ -62,7 +63,7 @@ func checkBooleans(p *lint.Pass) {
 	if s.Master != nil {
 		for _, svc := range s.Master.Services {
 			for _, o := range svc.Overrides {
-				if !boolParams[o.Name] || svc.Override(o.Name) != o {
+				if !boolParams()[o.Name] || svc.Override(o.Name) != o {
 					continue
 				}
 				v := s.GetFor(svc.Name, o.Name)

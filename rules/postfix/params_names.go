@@ -82,7 +82,7 @@ func buildNames(s *Setup) *paramNames {
 		if !deliveryCommands[command] {
 			return
 		}
-		for sfx := range serviceParamSuffixes {
+		for sfx := range serviceParamSuffixes() {
 			if sfx != "time_limit" && command != "spawn" {
 				n.services[name+"_"+sfx] = true
 			}
@@ -116,7 +116,7 @@ func buildNames(s *Setup) *paramNames {
 		// Defaults of parameters left alone may name obsolete parameters
 		// for backwards compatibility (virtual_alias_maps = $virtual_maps):
 		// setting those is not "unused".
-		for name, refs := range defaultRefs {
+		for name, refs := range defaultRefs() {
 			if s.Main.Lookup(name) == nil {
 				for _, r := range refs {
 					n.mainRefs[r] = true
@@ -151,7 +151,7 @@ func buildNames(s *Setup) *paramNames {
 // builtin reports whether Postfix itself defines name (postconf -d, or a
 // per-service name of a delivery service in master.cf).
 func (n *paramNames) builtin(name string) bool {
-	if _, ok := paramDefaults[name]; ok {
+	if _, ok := paramDefaults()[name]; ok {
 		return true
 	}
 	return n.services[name]
@@ -263,7 +263,7 @@ func (n *paramNames) suggestions(name string) []string {
 			out = append(out, cand)
 		}
 	}
-	for cand := range paramDefaults {
+	for cand := range paramDefaults() {
 		consider(cand)
 	}
 	for cand := range n.services {
@@ -381,7 +381,7 @@ func reportUnknown(p *lint.Pass, n *paramNames, f *lint.File, name string, start
 func (n *paramNames) serviceSuffix(name string) (service, suffix string, ok bool) {
 	try := func(svc string) bool {
 		rest, found := strings.CutPrefix(name, svc+"_")
-		if found && serviceParamSuffixes[rest] {
+		if found && serviceParamSuffixes()[rest] {
 			service, suffix = svc, rest
 			return true
 		}

@@ -105,11 +105,11 @@ func describeUndefined(fd *lint.Finding, ref, param string, cond bool, expanded 
 // nearestDefined suggests a built-in parameter for a misspelled $name.
 func nearestDefined(name string) string {
 	lname := strings.ToLower(name)
-	if _, ok := paramDefaults[lname]; ok && lname != name {
+	if _, ok := paramDefaults()[lname]; ok && lname != name {
 		return lname
 	}
 	best, bestD := "", 3
-	for cand := range paramDefaults {
+	for cand := range paramDefaults() {
 		if d := len(cand) - len(lname); d >= bestD || -d >= bestD {
 			continue
 		}

@@ -134,7 +134,7 @@ func (s *Setup) lookup(name string) (string, bool) {
 			return p.Value, true
 		}
 	}
-	v, ok := paramDefaults[name]
+	v, ok := paramDefaults()[name]
 	return v, ok
 }
 
@@ -176,7 +176,7 @@ func (s *Setup) Get(name string) Value {
 		}
 	}
 	if !v.Set {
-		v.Raw = paramDefaults[name]
+		v.Raw = paramDefaults()[name]
 	}
 	v.Expanded, v.Undefined = s.expand(v.Raw)
 	return v

@@ -159,7 +159,7 @@ func checkMissingEquals(p *lint.Pass) {
 		fd.Message = "line without '=': every Postfix program stops with \"fatal: main.cf, line " + strconv.Itoa(prob.Pos.Line) + ": missing '=' after attribute name\", so Postfix does not start"
 		fd.Hint = "write it as name = value, or turn it into a comment with #"
 		if name, rest := splitWord(f.Src[start:end]); name != "" && rest != "" {
-			if _, ok := paramDefaults[name]; ok {
+			if _, ok := paramDefaults()[name]; ok {
 				fd.Hint = "insert '=' after the parameter name: " + name + " = ..."
 				fd.Fix = &lint.Fix{Description: "insert '=' after " + name, Edits: []lint.TextEdit{{Start: start + len(name), End: start + len(name), NewText: " ="}}}
 			}

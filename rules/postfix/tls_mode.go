@@ -297,7 +297,7 @@ func routeClientParam(name, svc string) bool {
 	if strings.HasPrefix(name, "smtp_") || strings.HasPrefix(name, "lmtp_") {
 		return true
 	}
-	if rest, ok := strings.CutPrefix(name, svc+"_"); ok && serviceParamSuffixes[rest] {
+	if rest, ok := strings.CutPrefix(name, svc+"_"); ok && serviceParamSuffixes()[rest] {
 		return true
 	}
 	return false

@@ -61,13 +61,13 @@ func main() {
 	fmt.Fprintf(&b, "// Source: `postconf -d` of Postfix %s (Debian bookworm 3.7.11-0+deb12u1), from\n", defaults["mail_version"])
 	fmt.Fprintf(&b, "// ../shared/oracles/postfix-defaults.txt and postfix-params-with-debian-master-cf.txt.\n")
 	fmt.Fprintf(&b, "// Machine-dependent defaults (myhostname, mydomain, mynetworks, process_id) are those of the generating host.\n\n")
-	fmt.Fprintf(&b, "package postfix\n\n")
+	fmt.Fprintf(&b, "package postfix\n\nimport \"sync\"\n\n")
 	fmt.Fprintf(&b, "// postfixVersion is the Postfix release the tables below come from.\nconst postfixVersion = %q\n\n", defaults["mail_version"])
-	fmt.Fprintf(&b, "// paramDefaults maps every parameter postconf -d knows to its default value.\nvar paramDefaults = map[string]string{\n")
+	fmt.Fprintf(&b, "// paramDefaults maps every parameter postconf -d knows to its default value.\n// The tables are built on first use: a run that lints no Postfix file\n// does not pay for them.\nvar paramDefaults = sync.OnceValue(func() map[string]string {\n\treturn map[string]string{\n")
 	for _, n := range names {
 		fmt.Fprintf(&b, "\t%q: %q,\n", n, defaults[n])
 	}
-	fmt.Fprintf(&b, "}\n\n// defaultRefs lists the parameters each default value references with $name,\n// precomputed so that a run does not parse hundreds of defaults.\nvar defaultRefs = map[string][]string{\n")
+	fmt.Fprintf(&b, "}\n})\n\n// defaultRefs lists the parameters each default value references with $name,\n// precomputed so that a run does not parse hundreds of defaults.\nvar defaultRefs = sync.OnceValue(func() map[string][]string {\n\treturn map[string][]string{\n")
 	for _, n := range names {
 		var refs []string
 		seen := map[string]bool{}
@@ -81,7 +81,7 @@ func main() {
 			fmt.Fprintf(&b, "\t%q: %#v,\n", n, refs)
 		}
 	}
-	fmt.Fprintf(&b, "}\n\n// serviceParamSuffixes are the per-service parameter names, without the\n// leading \"<service>_\", that Postfix derives for every master.cf service.\nvar serviceParamSuffixes = map[string]bool{\n")
+	fmt.Fprintf(&b, "}\n})\n\n// serviceParamSuffixes are the per-service parameter names, without the\n// leading \"<service>_\", that Postfix derives for every master.cf service.\nvar serviceParamSuffixes = sync.OnceValue(func() map[string]bool {\n\treturn map[string]bool{\n")
 	var sfx []string
 	for s := range suffixes {
 		sfx = append(sfx, s)
@@ -90,7 +90,7 @@ func main() {
 	for _, s := range sfx {
 		fmt.Fprintf(&b, "\t%q: true,\n", s)
 	}
-	fmt.Fprintf(&b, "}\n")
+	fmt.Fprintf(&b, "}\n})\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		log.Fatal(err)
