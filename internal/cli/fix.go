@@ -17,9 +17,11 @@ func (c *command) diff(res *lint.Result, failLevel lint.Severity) (int, error) {
 	if err := output.Diff(c.stdout, plans); err != nil {
 		return exitUsage, fmt.Errorf("write output: %w", err)
 	}
-	applied, skipped, unsafe := countFixes(plans)
+	_, skipped, unsafe := countFixes(plans)
+	shown, secret := output.DiffShown(plans)
+	skipped += secret
 	if !c.flags.quiet {
-		fmt.Fprintf(c.stderr, "%s: %s in the diff", progName, plural(applied, "fix"))
+		fmt.Fprintf(c.stderr, "%s: %s in the diff", progName, plural(shown, "fix"))
 		if skipped > 0 {
 			fmt.Fprintf(c.stderr, ", %d left out (listed in # lines)", skipped)
 		}

@@ -4,12 +4,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 )
 
 // Example is a set of files from a rule doc's "## Bad" or "## Good"
 // section. Each fenced block's info string is the file's path under the
 // machine root, optionally followed by facts: ```` ```etc/postfix/sasl_passwd mode=0644 ````.
+// The word `escaped` among the facts makes `\xNN` in the block stand for
+// the byte NN, so a doc can show a control character readably
+// (```` ```var/qmail/control/smtproutes escaped ````).
 type Example struct {
 	Files []ExampleFile
 }
@@ -61,6 +66,10 @@ func DocExamples(md string) (bad, good Example, err error) {
 		if len(body) > 0 {
 			content += "\n"
 		}
+		if fs := strings.Fields(facts); slices.Contains(fs, "escaped") {
+			facts = strings.Join(slices.DeleteFunc(fs, func(f string) bool { return f == "escaped" }), " ")
+			content = unescapeHex(content)
+		}
 		target.Files = append(target.Files, ExampleFile{Path: path, Content: content, Facts: facts})
 	}
 	return bad, good, nil
@@ -86,4 +95,21 @@ func (e Example) Materialise(dir string) error {
 		return os.WriteFile(filepath.Join(dir, "facts.txt"), []byte(facts.String()), 0o644)
 	}
 	return nil
+}
+
+// unescapeHex replaces every \xNN (two hex digits) with the byte NN and
+// leaves everything else, including a lone backslash, as it is.
+func unescapeHex(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) && s[i+1] == 'x' {
+			if n, err := strconv.ParseUint(s[i+2:i+4], 16, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }

@@ -40,6 +40,8 @@ type Fact struct {
 // FactFS is a lint.FileSystem over the real files of a fixture with some
 // metadata replaced. Files without facts are reported as 0644 root:root,
 // one hour old, so fixtures do not depend on the checkout's umask or owner.
+// A directory is reported as it is on disk unless facts.txt names it; then
+// it gets the same defaults (mode 0755) with the fact applied.
 type FactFS struct {
 	Root  string
 	Facts map[string]Fact // by path relative to Root
@@ -66,11 +68,17 @@ func (f FactFS) Stat(p string) (*lint.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if fi.Mode.IsDir() {
+	fact, ok := f.Facts[f.rel(p)]
+	if fi.Mode.IsDir() && !ok {
+		// Directories without a fact keep their real metadata, as before
+		// directory facts existed.
 		return fi, nil
 	}
-	fact := f.Facts[f.rel(p)]
 	fi.Mode = fi.Mode&^fs.ModePerm | 0o644
+	if fi.Mode.IsDir() {
+		// A directory fact defaults to 0755 (the usual directory mode).
+		fi.Mode |= 0o111
+	}
 	fi.UID, fi.GID = 0, 0
 	fi.ModTime = Now.Add(-time.Hour)
 	if fact.hasMode {
@@ -153,7 +161,8 @@ func ParseFacts(src string) (map[string]Fact, error) {
 				return nil, fmt.Errorf("facts line %d: unknown key %q", n+1, k)
 			}
 		}
-		facts[fields[0]] = fact
+		// "etc/mail/auth/" and "etc/mail/auth" name the same directory.
+		facts[strings.TrimSuffix(fields[0], "/")] = fact
 	}
 	return facts, nil
 }

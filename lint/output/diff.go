@@ -44,28 +44,35 @@ type diffLine struct {
 	oldBefore, newBefore int
 }
 
-func writeFileDiff(w *bufio.Writer, p *lint.FixPlan) {
+// fileDiff is the diff of one file as it is written: the hunks, the fixes
+// they show and the fixes left out with the reason.
+type fileDiff struct {
+	hunks  [][]diffLine
+	shown  []lint.PlannedFix
+	hidden []lint.PlannedFix // on, or next to, a line holding a secret
+	// nextTo marks hidden fixes whose own lines hold no secret but whose
+	// hunk could not be shown without a neighbouring secret line.
+	nextTo map[int]bool
+}
+
+func computeFileDiff(p *lint.FixPlan) fileDiff {
 	f := p.File
+	var d fileDiff
+	d.nextTo = map[int]bool{}
 	// A fix that changes a line holding a secret cannot be shown without
 	// the secret: leave it out of the diff (--fix writes it).
 	var edits []lint.TextEdit
-	var hiddenFixes []lint.PlannedFix
+	var candidates []lint.PlannedFix
 	for _, a := range p.Applied {
 		if fixTouchesSecret(f, a.Fix) {
-			hiddenFixes = append(hiddenFixes, a)
+			d.hidden = append(d.hidden, a)
 			continue
 		}
-		fmt.Fprintf(w, "# %s:%d: %s: %s\n", f.Path, a.Finding.Start.Line, a.Finding.Rule, oneLine(a.Fix.Description))
+		candidates = append(candidates, a)
 		edits = append(edits, a.Fix.Edits...)
 	}
-	for _, a := range hiddenFixes {
-		fmt.Fprintf(w, "# not in this diff: %s:%d: %s: %s (the line holds a secret; --fix applies it)\n", f.Path, a.Finding.Start.Line, a.Finding.Rule, oneLine(a.Fix.Description))
-	}
-	for _, s := range p.Skipped {
-		fmt.Fprintf(w, "# not in this diff: %s:%d: %s: %s (%s)\n", f.Path, s.Finding.Start.Line, s.Finding.Rule, oneLine(s.Fix.Description), s.Reason)
-	}
 	if len(edits) == 0 {
-		return
+		return d
 	}
 	lines := lineDiff(f.Text(), string(lint.ApplyEdits(f.Src, edits)))
 	secret := func(l diffLine) bool {
@@ -75,21 +82,77 @@ func writeFileDiff(w *bufio.Writer, p *lint.FixPlan) {
 		sp := f.LineSpan(l.oldLine)
 		return f.ContainsSecret(sp.Start, sp.End+1)
 	}
-	var hunks [][]diffLine
-	var hidden int
 	for _, g := range groupChanges(lines, diffContext) {
-		hunks, hidden = appendSafeHunks(hunks, hidden, lines, g, diffContext, secret)
+		d.hunks, _ = appendSafeHunks(d.hunks, 0, lines, g, diffContext, secret)
 	}
-	if hidden > 0 {
-		fmt.Fprintf(w, "# not in this diff: %d change(s) next to a line holding a secret; --fix applies them\n", hidden)
+	// A fix is in the diff when one of the hunks shown changes its lines;
+	// the others were in hunks cut for a neighbouring secret line.
+	for _, a := range candidates {
+		if fixShown(f, a.Fix, d.hunks) {
+			d.shown = append(d.shown, a)
+		} else {
+			d.nextTo[len(d.hidden)] = true
+			d.hidden = append(d.hidden, a)
+		}
 	}
-	if len(hunks) == 0 {
+	return d
+}
+
+// fixShown reports whether a hunk changes a line that an edit of fix
+// covers (an inserted line counts for the line it is inserted before).
+func fixShown(f *lint.File, fix *lint.Fix, hunks [][]diffLine) bool {
+	for _, e := range fix.Edits {
+		lo, hi := f.Pos(e.Start).Line, f.Pos(e.End).Line
+		for _, h := range hunks {
+			for _, l := range h {
+				switch {
+				case l.op == diffmatchpatch.DiffEqual:
+				case l.oldLine != 0 && l.oldLine >= lo && l.oldLine <= hi:
+					return true
+				case l.oldLine == 0 && l.oldBefore+1 >= lo && l.oldBefore+1 <= hi+1:
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func writeFileDiff(w *bufio.Writer, p *lint.FixPlan) {
+	f := p.File
+	d := computeFileDiff(p)
+	for _, a := range d.shown {
+		fmt.Fprintf(w, "# %s:%d: %s: %s\n", f.Path, a.Finding.Start.Line, a.Finding.Rule, oneLine(a.Fix.Description))
+	}
+	for i, a := range d.hidden {
+		why := "the line holds a secret; --fix applies it"
+		if d.nextTo[i] {
+			why = "a line next to it holds a secret; --fix applies it"
+		}
+		fmt.Fprintf(w, "# not in this diff: %s:%d: %s: %s (%s)\n", f.Path, a.Finding.Start.Line, a.Finding.Rule, oneLine(a.Fix.Description), why)
+	}
+	for _, s := range p.Skipped {
+		fmt.Fprintf(w, "# not in this diff: %s:%d: %s: %s (%s)\n", f.Path, s.Finding.Start.Line, s.Finding.Rule, oneLine(s.Fix.Description), s.Reason)
+	}
+	if len(d.hunks) == 0 {
 		return
 	}
 	fmt.Fprintf(w, "--- %s\n+++ %s\n", diffPath("a", f.Path), diffPath("b", f.Path))
-	for _, h := range hunks {
+	for _, h := range d.hunks {
 		writeHunk(w, h)
 	}
+}
+
+// DiffShown counts the fixes Diff shows for plans: the applied fixes
+// minus those left out because they are on, or next to, a line holding a
+// secret (Diff lists those in "# not in this diff" lines).
+func DiffShown(plans []*lint.FixPlan) (shown, secret int) {
+	for _, p := range plans {
+		d := computeFileDiff(p)
+		shown += len(d.shown)
+		secret += len(d.hidden)
+	}
+	return shown, secret
 }
 
 // fixTouchesSecret reports whether an edit of fix lies on a line that

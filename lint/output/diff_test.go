@@ -93,6 +93,35 @@ func TestDiffSecrets(t *testing.T) {
 	}
 }
 
+// TestDiffSecretNeighbour: a change whose hunk cannot be shown without a
+// neighbouring line holding a secret (even with one line of context) is
+// listed as left out, not as in the diff, and DiffShown does not count it.
+func TestDiffSecretNeighbour(t *testing.T) {
+	src := "a : b\nc : d\n.x:y:587 user hunter2\n"
+	f := lint.NewFile("var/qmail/control/smtproutes", lint.KindQmailSmtproutes, []byte(src))
+	s := strings.Index(src, "hunter2")
+	f.AddSecret(s, s+len("hunter2"))
+	plans := planFor(f,
+		lint.TextEdit{Start: 1, End: 4, NewText: ":"},
+		lint.TextEdit{Start: 7, End: 10, NewText: ":"},
+	)
+	got := renderDiff(t, plans)
+	if strings.Contains(got, "hunter2") || strings.Contains(got, "@@") {
+		t.Fatalf("the diff shows a hunk next to the secret:\n%s", got)
+	}
+	for _, l := range []string{
+		"# not in this diff: var/qmail/control/smtproutes:1: PF001: edit PF001 (a line next to it holds a secret; --fix applies it)",
+		"# not in this diff: var/qmail/control/smtproutes:2: PF002: edit PF002 (a line next to it holds a secret; --fix applies it)",
+	} {
+		if !strings.Contains(got, l+"\n") {
+			t.Errorf("missing %q in\n%s", l, got)
+		}
+	}
+	if shown, secret := DiffShown(plans); shown != 0 || secret != 2 {
+		t.Errorf("DiffShown = %d, %d; want 0, 2", shown, secret)
+	}
+}
+
 // TestDiffGitApply generates random files and random non-overlapping edits,
 // and checks that git apply turns each file into what PlanFixes computed.
 func TestDiffGitApply(t *testing.T) {

@@ -1,4 +1,3 @@
-// API: stable
 package exim
 
 import (
@@ -29,9 +28,13 @@ func (p Pos) String() string {
 
 // Options control Parse.
 type Options struct {
-	// ReadFile reads an included file (an absolute path after resolution).
-	// nil means includes are not followed: they are recorded in
-	// Config.Includes with Read false and produce no error.
+	// ReadFile reads an included file (an absolute path after resolution,
+	// cleaned; callers that lint a copied tree map it under their root).
+	// An error satisfying errors.Is(err, fs.ErrNotExist) means the file is
+	// missing: .include_if_exists is then skipped silently
+	// (Include.Missing); any other error is "failed to open included
+	// configuration file". nil means includes are not followed: they are
+	// recorded in Config.Includes with Read false and produce no error.
 	ReadFile func(path string) ([]byte, error)
 	// Defines are -D style macros (exim -DNAME=value), for example the
 	// Debian DC* macros from update-exim4.conf.conf. As with -D, a file

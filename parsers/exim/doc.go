@@ -3,9 +3,30 @@
 // macros, .include and the .ifdef family (Parse); Debian's configuration
 // as update-exim4.conf assembles it (ParseDebian, ParseDebianConf,
 // DebianPartFiles); cPanel's exim.conf.local and exim.conf.localopts
-// (ParseCpanelLocal, ParseFragment, ParseCpanelLocalOpts). The list,
-// route_list and expansion sub-languages are in list.go, routelist.go and
-// expand*.go.
+// (ParseCpanelLocal, ParseFragment, ParseCpanelLocalOpts).
+//
+// # Sub-languages
+//
+// Option values are parsed further on demand, by separate parsers that
+// take the value string (Text.S, after continuation joining, macro
+// substitution and unquoting): ParseList and ParseListSep (list.go) read
+// Exim lists (spec ch. 6.20–6.22: ':' separator, "::" for a literal
+// colon, the "<c" separator change, "!" negation with optional white
+// space, "+name" references, "type;query" lookups; ParseListSep is the
+// fixed-separator form route_list uses for its ';'); ParseHostList
+// (hostlist.go) adds a port ("host::587", "[ip]::587") and "/MX" to each
+// item and flags the single-colon and non-numeric forms Exim misreads;
+// ParseRouteList and ParseRoute (routelist.go) split route_list into
+// rules and a rule (or route_data) into domain pattern, host list and
+// options as manualroute.c does; ParseExpansion (expand.go) parses
+// expansion strings (ch. 11: ${…} items with nesting, $var, \N…\N,
+// backslash escapes, lookups with their file paths, ${perl, ${if) enough
+// to find unbalanced braces and the variables a guard tests. All of them
+// return a result even for bad input (the error is the first problem,
+// a *SyntaxError) and give offsets into the value string, never file
+// positions: callers map an offset range [i, j) to the file and bytes
+// where the text really is with Option.Value.Span(i, j) (Text.Span),
+// which also follows macro definitions and includes.
 //
 // It is pure syntax: no knowledge of option names, types or defaults, no
 // rules. Files are read only through Options.ReadFile. Every position

@@ -1,5 +1,3 @@
-// API: stable
-
 package exim
 
 import (

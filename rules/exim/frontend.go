@@ -96,6 +96,7 @@ func (Frontend) Load(l *lint.Loader, f *lint.File) lint.Unit {
 		fd := f.At(off, off+1)
 		fd.Rule, fd.Severity = "EX000", lint.SeverityError
 		fd.Message = "binary data (NUL byte): this is not an Exim text configuration; Exim would cut the line short at the NUL"
+		fd.Hint = "lint the text configuration Exim reads (exim -bP configure_file names it), not a compiled or binary copy"
 		l.Report(fd)
 		return s
 	}
@@ -233,6 +234,15 @@ func (s *Setup) reportErrors(l *lint.Loader) {
 			// line of DKIM options placed outside an smtp transport.
 			continue
 		}
+		if e.Code == "continuation" {
+			// EX004's check reports a continuation ended by an empty line
+			// once, at the backslash, with Exim's message for the line
+			// after it; other rules still stay quiet on that line.
+			if f := s.FileOf(e.Pos); f != nil && e.Pos.IsValid() {
+				s.markError(f, e.Pos.Line)
+			}
+			continue
+		}
 		f := s.FileOf(e.Pos)
 		if f == nil {
 			f = s.Root
@@ -252,6 +262,7 @@ func (s *Setup) reportErrors(l *lint.Loader) {
 		fd := f.At(off, end)
 		fd.Rule, fd.Severity = rule, lint.SeverityError
 		fd.Message = e.Msg
+		fd.Hint = errorHint(e)
 		if !e.Pos.IsValid() {
 			fd.Message = "Exim would refuse this configuration: " + e.Msg
 		}

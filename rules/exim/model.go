@@ -1,4 +1,3 @@
-// API: stable
 package exim
 
 import (
@@ -416,3 +415,14 @@ func setupOf(p *lint.Pass) *Setup {
 // isExpanded reports whether an option value is expanded at run time in a
 // way the linter cannot evaluate.
 func isExpanded(v string) bool { return strings.Contains(v, "$") }
+
+// Fragment reports whether the unit is only part of the configuration
+// Exim reads: an included DirectAdmin part linted alone (Part), or a
+// cPanel exim.conf.local without the generated /etc/exim.conf beside it
+// (cPanel builds exim.conf from its own template plus these blocks, so
+// named lists such as local_domains, its transports and its remote
+// routers live in the part we do not have). Rules must not report
+// something as missing from a fragment.
+func (s *Setup) Fragment() bool {
+	return s.Part != "" || (s.Cpanel != nil && s.Cpanel.Local != nil && s.Cpanel.Generated == nil)
+}

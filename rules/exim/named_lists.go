@@ -38,8 +38,8 @@ var aclCondition = regexp.MustCompile(`^\s*(?:(?:accept|deny|defer|discard|drop|
 // other defer`).
 func checkNamedLists(p *lint.Pass) {
 	s := setupOf(p)
-	if s == nil || s.Part != "" {
-		return
+	if s == nil || s.Fragment() {
+		return // the list may be defined in the part we do not have
 	}
 	for _, inc := range s.Config.Includes {
 		if !inc.Read && !inc.IfExists {

@@ -26,22 +26,38 @@ func checkNullSender(p *lint.Pass) {
 			continue
 		}
 		for _, c := range r.Conditions {
-			v := strings.Join(strings.Fields(c.Value.S), "")
-			if !strings.Contains(v, "!eq{$sender_address}{}") || !strings.Contains(v, "!eq{$sender_host_address}{}") || !strings.Contains(v, "or{") {
+			if !nullSenderCondition(c.Value.S) {
 				continue
 			}
+			// The next remote router that takes the bounce: one with the
+			// same condition (cPanel's smarthost_dkim/smarthost_regular
+			// pair) skips it too.
 			var next *Router
 			for _, q := range s.Routers[r.Index+1:] {
-				if q.Remote() && !q.VerifyOnly {
+				if q.Remote() && !q.VerifyOnly && !hasNullSenderCondition(q) {
 					next = q
 					break
 				}
+			}
+			if next == nil && earlierRemote(s, r) != nil {
+				// A remote router before this one takes remote mail, bounces
+				// included (DirectAdmin's lookuphost when the seed's router
+				// is appended after it): they never get here, and that this
+				// router is not reached is EX013's / EX202's finding.
+				continue
 			}
 			fd, _, ok := s.AtValue(c)
 			if !ok {
 				continue
 			}
-			if next != nil {
+			if next == nil && s.Fragment() {
+				// A lone exim.conf.local: cPanel's generated exim.conf
+				// follows every router block with its own remote routers
+				// (dkim_lookuphost, lookuphost), so bounces go there.
+				fd.Severity = lint.SeverityInfo
+				fd.Message = fmt.Sprintf("this condition skips router %s only for locally generated bounces (empty sender, no sending host); they go on to the remote routers of the generated exim.conf and are delivered directly, not through the smarthost", r.Name)
+				fd.Hint = "fine if direct delivery of bounces is acceptable; otherwise remove the condition"
+			} else if next != nil {
 				fd.Severity = lint.SeverityInfo
 				fd.Message = fmt.Sprintf("this condition skips router %s only for locally generated bounces (empty sender, no sending host); they go to router %s (line %d) and are delivered directly, not through the smarthost", r.Name, next.Name, next.Driver.NamePos.Line)
 				fd.Hint = "fine if direct delivery of bounces is acceptable; otherwise remove the condition"
@@ -52,4 +68,34 @@ func checkNullSender(p *lint.Pass) {
 			p.Report(fd)
 		}
 	}
+}
+
+// nullSenderCondition reports whether a condition is the seed's
+// ${if or {{!eq{$sender_address}{}} {!eq{$sender_host_address}{}}}}.
+func nullSenderCondition(v string) bool {
+	v = strings.Join(strings.Fields(v), "")
+	return strings.Contains(v, "!eq{$sender_address}{}") && strings.Contains(v, "!eq{$sender_host_address}{}") && strings.Contains(v, "or{")
+}
+
+func hasNullSenderCondition(r *Router) bool {
+	for _, c := range r.Conditions {
+		if nullSenderCondition(c.Value.S) {
+			return true
+		}
+	}
+	return false
+}
+
+// earlierRemote returns a remote router before r that takes any remote
+// domain without the null-sender condition, or nil.
+func earlierRemote(s *Setup, r *Router) *Router {
+	for _, q := range s.Routers[:r.Index] {
+		if !q.Remote() || q.VerifyOnly || hasNullSenderCondition(q) {
+			continue
+		}
+		if q.Domains == nil || s.matchDomain(q.Domains.Value.S, otherDomain, 0) != No {
+			return q
+		}
+	}
+	return nil
 }

@@ -146,6 +146,7 @@ func (s *Setup) checkOption(p *lint.Pass, o *ex.Option, table, extra map[string]
 		if what == "option" {
 			fd.Message = fmt.Sprintf("option %q unknown: Exim %s refuses the configuration", o.Written, eximOptionsVersion)
 		}
+		fd.Hint = fmt.Sprintf("remove the line, or check the option's name in the Exim %s specification (options of a newer Exim are unknown to this one)", eximOptionsVersion)
 		if len(cands) > 0 {
 			fd.Hint = fmt.Sprintf("did you mean %q?", strings.Join(cands, `" or "`))
 		}

@@ -57,7 +57,7 @@ func checkRouterOrder(p *lint.Pass) {
 			p.Report(fd)
 			break
 		}
-		if r.Domains == nil {
+		if r.Domains == nil && !loopGuard(r) {
 			for _, q := range s.Routers[r.Index+1:] {
 				if !localDelivery(s, q) {
 					continue
@@ -74,6 +74,23 @@ func checkRouterOrder(p *lint.Pass) {
 			}
 		}
 	}
+}
+
+// loopGuard reports whether a router keeps mail that comes back from the
+// smarthost's own servers out, as the seed's DirectAdmin "Force Local
+// deliveries though a smarthost" router does with
+// `condition = ${if !inlist{$sender_host_address}{<; IP1 ; IP2}}`: relaying
+// local mail through the smarthost is then the point, not an accident.
+func loopGuard(r *Router) bool {
+	for _, c := range r.Conditions {
+		v := strings.Join(strings.Fields(c.Value.S), "")
+		for _, g := range []string{"!inlist{$sender_host_address}{", "!match_ip{$sender_host_address}{", "!eq{$sender_host_address}{"} {
+			if i := strings.Index(v, g); i >= 0 && i+len(g) < len(v) && v[i+len(g)] != '}' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // catchAll reports whether a route takes every domain ("*" or $domain).

@@ -3,6 +3,7 @@ package exim
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
@@ -58,6 +59,20 @@ func checkBrokenContinuation(p *lint.Pass) {
 	if s == nil {
 		return
 	}
+	// The parser's error for the line after the empty one (Code
+	// "continuation": what Exim says when that line is not a valid
+	// option), by file and line; the loader leaves it to this check.
+	type at struct {
+		file string
+		line int
+	}
+	exim := map[at]string{}
+	for _, e := range s.Config.Errors {
+		if e.Code == "continuation" {
+			msg, _, _ := strings.Cut(e.Msg, " (the empty line")
+			exim[at{e.Pos.File, e.Pos.Line}] = msg
+		}
+	}
 	report := func(l *ex.Line) {
 		if l == nil || !l.Broken {
 			return
@@ -70,6 +85,9 @@ func checkBrokenContinuation(p *lint.Pass) {
 		line := bytes.TrimRight(f.Src[sp.Start:sp.End], " \t\r")
 		fd := f.At(sp.Start+max(len(line)-1, 0), sp.Start+len(line))
 		fd.Message = fmt.Sprintf("the line ends in a continuation backslash but the next line is empty: the value ends here and line %d is read as a new option", l.BreakPos.Line+1)
+		if msg, ok := exim[at{l.BreakPos.File, l.BreakPos.Line + 1}]; ok {
+			fd.Message += fmt.Sprintf(", which Exim rejects (%s)", msg)
+		}
 		fd.Hint = "remove the empty line (a comment line may stand inside a continuation, an empty one may not)"
 		p.Report(fd)
 	}

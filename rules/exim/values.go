@@ -2,6 +2,7 @@ package exim
 
 import (
 	"iter"
+	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
@@ -39,7 +40,10 @@ func (s *Setup) Values() iter.Seq[lint.Value] {
 			return yield(lint.Value{File: f, Start: start, End: end, Text: t.S[i:j], Name: name, Role: role})
 		}
 		option := func(o *ex.Option) bool {
-			if !o.HasValue || o.Name == "debug_print" {
+			// server_prompts are the texts a server sends in its 334
+			// challenges: "Username:: : Password::" is the spec's own LOGIN
+			// example (ch. 34.3), not a placeholder left from a guide.
+			if !o.HasValue || o.Name == "debug_print" || o.Name == "server_prompts" {
 				return true
 			}
 			v := o.Value.S
@@ -52,12 +56,26 @@ func (s *Setup) Values() iter.Seq[lint.Value] {
 					}
 				}
 				return true
-			case credentialOptions[o.Name]:
-				return emit(o.Name, o.Value, 0, len(v), lint.RoleCredential)
-			case routingOptions[o.Name]:
-				return emit(o.Name, o.Value, 0, len(v), lint.RoleRouting)
 			}
-			return emit(o.Name, o.Value, 0, len(v), lint.RoleOther)
+			role := lint.RoleOther
+			switch {
+			case credentialOptions[o.Name]:
+				role = lint.RoleCredential
+			case routingOptions[o.Name]:
+				role = lint.RoleRouting
+			}
+			// ${env{NAME}{…}{default}} items are left out: NAME is an
+			// environment variable (devture's exim-relay routes with
+			// ${env{SMARTHOST}{$value}{smarthost}}), and what the item gives
+			// is only known where Exim runs.
+			i := 0
+			for _, r := range envItems(v) {
+				if !emit(o.Name, o.Value, i, r[0], role) {
+					return false
+				}
+				i = r[1]
+			}
+			return emit(o.Name, o.Value, i, len(v), role)
 		}
 		for _, o := range s.Config.Main.Options {
 			if o.Name == "keep_environment" || o.Name == "add_environment" {
@@ -128,4 +146,22 @@ func (s *Setup) Values() iter.Seq[lint.Value] {
 			}
 		}
 	}
+}
+
+// envItems returns the [start, end) ranges of the ${env{…}…} items of an
+// expansion string, outermost only, in order.
+func envItems(v string) [][2]int {
+	if !strings.Contains(v, "${env{") {
+		return nil
+	}
+	x, _ := ex.ParseExpansion(v)
+	var out [][2]int
+	x.Walk(func(n *ex.Node, stack []*ex.Node) bool {
+		if n.Kind == ex.NodeItem && n.Name == "env" {
+			out = append(out, [2]int{n.Start, n.End})
+			return false
+		}
+		return true
+	})
+	return out
 }

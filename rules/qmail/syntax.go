@@ -188,7 +188,13 @@ func checkCR(p *lint.Pass, f *lint.File, ln *qp.Line) {
 		}
 		what = "the relay becomes " + shown(f, last.Value) + " with a carriage return at its end, a host name that does not resolve"
 		if strings.ContainsAny(v, "| \t") {
-			what = "the password at the end of the line ends in a carriage return and never matches"
+			// Only a real credential dialect has a password last: in
+			// "relay : 587" the spaces are a spacing mistake (QM001
+			// reports them) and the CR sits in the port text.
+			what = "the text at the end of the line keeps a carriage return (" + shown(f, last.Value) + ")"
+			if words := strings.Fields(v); strings.Contains(v, "|") || (len(words) >= 3 && !spacedColon(v)) {
+				what = "the password at the end of the line ends in a carriage return and never matches"
+			}
 		}
 		if v == "\r" {
 			what = "the relay becomes \"\\r\" instead of empty, so qmail-remote looks up a host named \"\\r\" instead of the MX records"
@@ -247,4 +253,10 @@ func isIPv4(s string) bool {
 		}
 	}
 	return true
+}
+
+// spacedColon reports white space next to a ':' ("relay : 587"), the
+// spacing mistake, as opposed to Clegg's "relay:587 user password".
+func spacedColon(v string) bool {
+	return strings.Contains(v, " :") || strings.Contains(v, ": ") || strings.Contains(v, "\t:") || strings.Contains(v, ":\t")
 }

@@ -3,6 +3,7 @@ package sendmail
 import (
 	"encoding/base64"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"path/filepath"
 	"strings"
@@ -437,6 +438,13 @@ func (s *Setup) tlsRequired(host string) bool {
 // checkAuthPerms is SM014. cf/README: the map "contains sensitive
 // information" and must be unreadable by everyone but root; "It is not
 // checked whether the map is actually group/world-unreadable".
+//
+// The containing directory only matters in one direction: the seed's
+// `chmod 700 auth` keeps everyone else out even if a file in it is 0644
+// (no search permission on the directory), so such a file is a warning
+// (protected by the directory alone), not an error. A 0755 directory
+// around 0600 files exposes only the file names, not the passwords, and
+// is the stock layout (Debian's /etc/mail is 0755), so it is not reported.
 func checkAuthPerms(p *lint.Pass) {
 	s := p.Unit.(*Setup)
 	for _, m := range s.authMaps() {
@@ -454,6 +462,7 @@ func checkAuthPerms(p *lint.Pass) {
 			fd := f.WholeFile()
 			fd.Message = fmt.Sprintf("this file holds AuthInfo passwords and other users can read it (mode %04o)", f.Info.Mode.Perm())
 			fd.Hint = "chmod 600 " + f.Path
+			dirGuard(p, &fd, f.DiskPath, f.Info.Mode.Perm())
 			p.Report(fd)
 		}
 		ref := s.AuthinfoMap
@@ -469,8 +478,33 @@ func checkAuthPerms(p *lint.Pass) {
 				fd := f.WholeFile()
 				fd.Message = fmt.Sprintf("the compiled map %s holds the same passwords and other users can read it (mode %04o)", db, st.Mode.Perm())
 				fd.Hint = "chmod 600 " + db
+				dirGuard(p, &fd, s.path(db), st.Mode.Perm())
 				p.Report(fd)
 			}
 		}
 	}
+}
+
+// dirGuard downgrades an SM014 finding to a warning when the directory
+// holding the file denies search permission to every class the file mode
+// opens it to (group: no g+x; others: no o+x), as after the
+// seed's `chmod 700 auth`: the passwords are then protected by the
+// directory alone, and a later chmod of the directory exposes them.
+func dirGuard(p *lint.Pass, fd *lint.Finding, disk string, mode fs.FileMode) {
+	if disk == "" {
+		return
+	}
+	dir := filepath.Dir(disk)
+	st, err := p.FS.Stat(dir)
+	if err != nil || !st.Mode.IsDir() {
+		return
+	}
+	dm := st.Mode.Perm()
+	groupIn := mode&0o070 != 0 && dm&0o010 != 0
+	otherIn := mode&0o007 != 0 && dm&0o001 != 0
+	if groupIn || otherIn {
+		return
+	}
+	fd.Severity = lint.SeverityWarning
+	fd.Message += fmt.Sprintf(", but its directory (mode %04o) lets no one else in: only the directory protects the passwords", dm)
 }

@@ -58,16 +58,28 @@ func checkHandEdit(p *lint.Pass) {
 			fd = s.CFFile.WholeFile()
 		}
 		fd.Severity = lint.SeverityError
-		fd.Message = fmt.Sprintf("DS in %s is %q but %s gives %q: the .cf was edited by hand, and the next regeneration from the .mc silently undoes it", filepath.Base(s.CFFile.Path), cfv, filepath.Base(s.MCFile.Path), mcv)
-		fd.Hint = "set the smart host in the .mc (define(`SMART_HOST', `[smtp.example.net]')dnl) and regenerate the .cf"
+		fd.Message = fmt.Sprintf("DS in %s is %q but %s gives %q: the .cf was edited by hand (or the .mc changed without regenerating the .cf), and the next regeneration from the .mc replaces the .cf's value", filepath.Base(s.CFFile.Path), cfv, filepath.Base(s.MCFile.Path), mcv)
+		if cfv != "" {
+			fd.Hint = "set the smart host in the .mc, define(`SMART_HOST', `" + cfv + "')dnl, and regenerate the .cf"
+		} else {
+			fd.Hint = "regenerate the .cf from the .mc (make -C /etc/mail, or m4 sendmail.mc > sendmail.cf)"
+		}
 		p.Report(fd)
 		return
 	}
 	if mcp, cfp, a := s.portsDiffer(); a != nil && !s.mcNewer() {
 		fd := s.CFFile.At(a.Start, a.End)
 		fd.Severity = lint.SeverityError
-		fd.Message = fmt.Sprintf("the smart host's mailer connects to port %s in %s but %s gives port %s: the .cf was edited by hand, and the next regeneration silently undoes it", cfp, filepath.Base(s.CFFile.Path), filepath.Base(s.MCFile.Path), mcp)
-		fd.Hint = "set the port in the .mc (define(`RELAY_MAILER_ARGS', `TCP $h 587')dnl before MAILER(`smtp')) and regenerate the .cf"
+		fd.Message = fmt.Sprintf("the smart host's mailer connects to port %s in %s but %s gives port %s: the .cf was edited by hand (or the .mc changed without regenerating the .cf), and the next regeneration from the .mc replaces the .cf's port", cfp, filepath.Base(s.CFFile.Path), filepath.Base(s.MCFile.Path), mcp)
+		mailer := "relay"
+		if !s.MCSmart.Empty() {
+			mailer = s.MCSmart.Mailer
+		}
+		if want := p.Settings.Port; portNumber(mcp) == want {
+			fd.Hint = "regenerate the .cf from the .mc (make -C /etc/mail, or m4 sendmail.mc > sendmail.cf)"
+		} else {
+			fd.Hint = fmt.Sprintf("set the port in the .mc (define(`%s', `TCP $h %d')dnl before MAILER(`smtp')) and regenerate the .cf", argsNameOr(mailer), want)
+		}
 		p.Report(fd)
 		return
 	}

@@ -101,6 +101,16 @@ func (s *Setup) add(f *lint.File) {
 func report(l *lint.Loader, f *lint.File, p smp.Problem) {
 	fd := f.At(p.Start, max(p.End, p.Start))
 	fd.Rule, fd.Severity, fd.Message = "SM000", lint.SeverityError, p.Msg
+	switch p.Kind {
+	case smp.Binary:
+		fd.Hint = "point the linter at the text file (sendmail.mc, sendmail.cf or the makemap source, not the compiled .db), or save the file as plain text"
+	case smp.TooDeep:
+		fd.Hint = "flatten the nesting of macro calls and quotes; no stock .mc nests this deep"
+	case smp.UnknownLine:
+		fd.Hint = "delete the line, or start it with the right command letter (DS for the smart host); regenerate the .cf from the .mc rather than editing it"
+	default:
+		fd.Hint = "fix the syntax at this position"
+	}
 	l.Report(fd)
 }
 

@@ -65,6 +65,7 @@ func checkOrder(p *lint.Pass) {
 				fd := f.At(c.Start, c.End)
 				fd.Message = fmt.Sprintf("%s is defined after MAILER(`%s') on line %d, which has already written the mailer with the default value: this define has no effect", name, mailer, mc.Line)
 				fd.Hint = fmt.Sprintf("move this define above MAILER(`%s') and regenerate the .cf", mailer)
+				fd.Fix = moveAbove(s.MC.Src, c, mc, fmt.Sprintf("move the define above MAILER(`%s')", mailer))
 				p.Report(fd)
 			}
 		case "FEATURE", "OSTYPE":
@@ -84,6 +85,12 @@ func checkOrder(p *lint.Pass) {
 					fd.Message = fmt.Sprintf("OSTYPE comes after MAILER() on line %d; cf/README: \"It is IMPERATIVE that the OSTYPE occur before any MAILER definitions\"", first.Line)
 				}
 				fd.Hint = "order the .mc as cf/README says: VERSIONID, OSTYPE, DOMAIN, FEATURE, local defines, MAILER, LOCAL_CONFIG"
+				// Not safe: a define between the MAILER() and this line
+				// that influences the feature would then come after it.
+				if fix := moveAbove(s.MC.Src, c, first, "move it above the first MAILER()"); fix != nil {
+					fix.Safe = false
+					fd.Fix = fix
+				}
 				p.Report(fd)
 			}
 		}
@@ -269,4 +276,34 @@ func (s *Setup) mcFiles() []mcFile {
 		}
 	}
 	return out
+}
+
+// moveAbove returns a fix that moves the macro call c, alone on its line
+// (optionally followed by dnl and a comment), to a line of its own just
+// before the line of the call target; nil when the line holds more, so
+// that nothing else moves with it.
+func moveAbove(src string, c, target *smp.Call, desc string) *lint.Fix {
+	ls := strings.LastIndexByte(src[:c.Start], '\n') + 1
+	le := len(src)
+	if i := strings.IndexByte(src[c.End:], '\n'); i >= 0 {
+		le = c.End + i + 1
+	}
+	rest := strings.TrimSpace(src[c.End:le])
+	if strings.TrimSpace(src[ls:c.Start]) != "" || (rest != "" && !strings.HasPrefix(rest, "dnl")) {
+		return nil
+	}
+	ts := strings.LastIndexByte(src[:target.Start], '\n') + 1
+	if ts >= ls {
+		return nil
+	}
+	moved := src[c.Start:le]
+	if rest == "" {
+		moved = src[c.Start:c.End] + "dnl\n"
+	} else if !strings.HasSuffix(moved, "\n") {
+		moved += "\n"
+	}
+	return &lint.Fix{Description: desc, Safe: true, Edits: []lint.TextEdit{
+		{Start: ts, End: ts, NewText: moved},
+		{Start: ls, End: le},
+	}}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
+	smp "github.com/smarthost-lint/smarthost-lint/parsers/sendmail"
 )
 
 var smarthostRules = []*lint.Rule{
@@ -99,7 +100,9 @@ func checkPort(p *lint.Pass) {
 		if other := s.otherMailerWithPort(u.Mailer, want); other != "" {
 			fd.Message += fmt.Sprintf(" (%s sets port %d, but only the %s mailer reads it)", other, want, strings.ToLower(strings.TrimSuffix(other, "_MAILER_ARGS")))
 		}
-		if s.MailerSMTP != nil {
+		if s.MailerSMTP != nil && !s.definedAfter(u.ArgsName, s.MailerSMTP) {
+			// (A define of the same name after MAILER(`smtp') is moved
+			// by SM005's fix instead, so the .mc does not end up with two.)
 			ls := strings.LastIndexByte(s.MC.Src[:s.MailerSMTP.Start], '\n') + 1
 			fd.Fix = &lint.Fix{Description: "define the mailer's port before MAILER(`smtp')", Safe: true, Edits: []lint.TextEdit{{Start: ls, End: ls, NewText: fmt.Sprintf("define(`%s', `TCP $h %d')dnl\n", u.ArgsName, want)}}}
 		}
@@ -133,4 +136,15 @@ func (s *Setup) otherMailerWithPort(mailer string, want int) string {
 		}
 	}
 	return ""
+}
+
+// definedAfter reports whether the .mc defines name at top level after
+// the call c.
+func (s *Setup) definedAfter(name string, c *smp.Call) bool {
+	for _, d := range s.MC.Calls {
+		if d.Top && d.Name == "define" && d.Start > c.Start && strings.TrimSpace(d.ArgValue(0)) == name {
+			return true
+		}
+	}
+	return false
 }
