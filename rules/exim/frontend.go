@@ -255,6 +255,12 @@ func (s *Setup) reportErrors(l *lint.Loader) {
 		if e.Pos.IsValid() {
 			off = e.Pos.Offset
 		}
+		if e.Pos.IsValid() && s.hasError(f, f.Pos(off).Line) {
+			// Exim stops at the first error; a second one on the same line
+			// is a consequence (`r1: driver = x` gives "extra characters
+			// follow driver name" and then "no driver defined").
+			continue
+		}
 		end := off
 		if sp := f.LineSpan(f.Pos(off).Line); sp.End > off {
 			end = sp.End

@@ -1,10 +1,12 @@
 package exim
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
+	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
 )
 
 // checkNullSender is EX016: the seed's
@@ -32,12 +34,32 @@ func checkNullSender(p *lint.Pass) {
 			// The next remote router that takes the bounce: one with the
 			// same condition (cPanel's smarthost_dkim/smarthost_regular
 			// pair) skips it too.
-			var next *Router
+			// Prefer a router open to any remote domain (no domains, or a
+			// list ending in a negation such as "! +local_domains") over
+			// one for listed domains only (cPanel's manualmx, domains =
+			// lsearch;/etc/manualmx), which takes few bounces.
+			// Among those, one without conditions is where most of them
+			// end up (cPanel's lookuphost after its conditional dkim_* and
+			// autoreply_* routers).
+			var next, open, listed *Router
 			for _, q := range s.Routers[r.Index+1:] {
-				if q.Remote() && !q.VerifyOnly && !hasNullSenderCondition(q) {
+				if !q.Remote() || q.VerifyOnly || hasNullSenderCondition(q) {
+					continue
+				}
+				switch {
+				case openDomains(q) && len(q.Conditions) == 0:
 					next = q
+				case openDomains(q) && open == nil:
+					open = q
+				case listed == nil:
+					listed = q
+				}
+				if next != nil {
 					break
 				}
+			}
+			if next == nil {
+				next = cmp.Or(open, listed)
 			}
 			if next == nil && earlierRemote(s, r) != nil {
 				// A remote router before this one takes remote mail, bounces
@@ -98,4 +120,14 @@ func earlierRemote(s *Setup, r *Router) *Router {
 		}
 	}
 	return nil
+}
+
+// openDomains reports whether a router's domains condition is absent or
+// ends in a negated item, so it takes any domain the list does not name.
+func openDomains(r *Router) bool {
+	if r.Domains == nil {
+		return true
+	}
+	l, _ := ex.ParseList(r.Domains.Value.S)
+	return len(l.Items) > 0 && l.Items[len(l.Items)-1].Negated
 }

@@ -24,12 +24,15 @@ import (
 // (placeholders, markup, errata), which must give exactly the findings
 // RULES.md names. Infos are not compared: they are advice.
 //
-// The correct generic variants were also delivered end to end with the
-// real Exim 4.96 (../shared/oracles/exim-e2e.sh: STARTTLS on 587, AUTH
-// LOGIN with the configured user; with SINK_ARGS=--no-starttls the
-// delivery defers "a TLS session is required"), and the cPanel and
-// DirectAdmin blocks likewise inside Exim's default configuration (their
-// own exim.conf needs Perl, which exim4-daemon-light lacks).
+// The correct variants were also delivered end to end with the real Exim
+// 4.96 (../shared/oracles/exim-e2e.sh, with `byname` added because the
+// harness has no DNS): the generic IP-authorised, SMTP-AUTH and per-sender
+// lookup setups (STARTTLS on 587, AUTH LOGIN with the configured or
+// looked-up user), and the cPanel and DirectAdmin blocks inside Exim's
+// default configuration (their own exim.conf needs Perl, which
+// exim4-daemon-light lacks); with SINK_ARGS=--no-starttls the DirectAdmin
+// transport (hosts_require_tls = the smarthost's name) defers "a TLS
+// session is required, but the server did not offer TLS support".
 // TestSeedSetupsOracle below re-checks the generic ones with `exim -bV`.
 
 // seedSmarthost stands in for the provider's host name.
