@@ -13,20 +13,22 @@ import (
 // token, so the grammar is total (any string parses, an unclosed item or
 // argument has no Close token) and the AST is turned into Nodes by
 // expansionFromGrammar. Nesting is bounded before parsing (ParseExpansion).
-var expandLexer = lexer.MustSimple([]lexer.SimpleRule{
-	// \N…\N: up to the next \N or the end of the string.
-	{Name: "Protected", Pattern: `\\N[\s\S]*?(?:\\N|$)`},
-	// string_interpret_escape: \xhh, \ooo, or any one character.
-	{Name: "Escape", Pattern: `\\(?:x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|[\s\S])?`},
-	{Name: "DollarBrace", Pattern: `\$\{`},
-	// Header variables end at a colon: $h_subject:, $rheader_x-y:.
-	{Name: "HeaderVar", Pattern: `\$(?:[blr]?h|[blr]?header)_[^\s:{}$\\]*:?`},
-	{Name: "Var", Pattern: `\$[A-Za-z0-9_]+`},
-	{Name: "Dollar", Pattern: `\$`},
-	{Name: "LBrace", Pattern: `\{`},
-	{Name: "RBrace", Pattern: `\}`},
-	{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
-	{Name: "Word", Pattern: `[^\\${}\s]+`},
+var expandLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		// \N…\N: up to the next \N or the end of the string.
+		{Name: "Protected", Pattern: `\\N[\s\S]*?(?:\\N|$)`},
+		// string_interpret_escape: \xhh, \ooo, or any one character.
+		{Name: "Escape", Pattern: `\\(?:x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|[\s\S])?`},
+		{Name: "DollarBrace", Pattern: `\$\{`},
+		// Header variables end at a colon: $h_subject:, $rheader_x-y:.
+		{Name: "HeaderVar", Pattern: `\$(?:[blr]?h|[blr]?header)_[^\s:{}$\\]*:?`},
+		{Name: "Var", Pattern: `\$[A-Za-z0-9_]+`},
+		{Name: "Dollar", Pattern: `\$`},
+		{Name: "LBrace", Pattern: `\{`},
+		{Name: "RBrace", Pattern: `\}`},
+		{Name: "Space", Pattern: `[ \t\n\v\f\r]+`},
+		{Name: "Word", Pattern: `[^\\${}\s]+`},
+	})
 })
 
 type xAST struct {
@@ -81,7 +83,7 @@ type xGroupAST struct {
 }
 
 var expandParser = sync.OnceValue(func() *participle.Parser[xAST] {
-	return participle.MustBuild[xAST](participle.Lexer(expandLexer))
+	return participle.MustBuild[xAST](participle.Lexer(expandLexer()))
 })
 
 // expansionFromGrammar parses s with the grammar and builds the Nodes.

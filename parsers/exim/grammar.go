@@ -24,31 +24,33 @@ import (
 // ws is C isspace().
 const ws = `[ \t\n\v\f\r]`
 
-// optionLexer: [hide] name [= value]. A value is either a double-quoted
+// optionLexer(): [hide] name [= value]. A value is either a double-quoted
 // string (escapes as string_interpret_escape) followed by whatever text is
 // left (an error for Exim), or the rest of the line.
-var optionLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Hide", Pattern: `hide` + ws + `+`},
-		{Name: "Name", Pattern: `[A-Za-z][A-Za-z0-9_]*`, Action: lexer.Push("After")},
-	},
-	"After": {
-		{Name: "WS", Pattern: ws + `+`},
-		{Name: "Eq", Pattern: `=` + ws + `*`, Action: lexer.Push("Value")},
-		{Name: "Junk", Pattern: `[^=][\s\S]*`},
-	},
-	"Value": {
-		{Name: "Open", Pattern: `"`, Action: lexer.Push("Quoted")},
-		{Name: "Plain", Pattern: `[\s\S]+`},
-	},
-	"Quoted": {
-		{Name: "Esc", Pattern: `\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{0,2}|[\s\S])?`},
-		{Name: "Chars", Pattern: `[^"\\]+`},
-		{Name: "Close", Pattern: `"`, Action: lexer.Push("Trailer")},
-	},
-	"Trailer": {
-		{Name: "Extra", Pattern: `[\s\S]+`},
-	},
+var optionLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Hide", Pattern: `hide` + ws + `+`},
+			{Name: "Name", Pattern: `[A-Za-z][A-Za-z0-9_]*`, Action: lexer.Push("After")},
+		},
+		"After": {
+			{Name: "WS", Pattern: ws + `+`},
+			{Name: "Eq", Pattern: `=` + ws + `*`, Action: lexer.Push("Value")},
+			{Name: "Junk", Pattern: `[^=][\s\S]*`},
+		},
+		"Value": {
+			{Name: "Open", Pattern: `"`, Action: lexer.Push("Quoted")},
+			{Name: "Plain", Pattern: `[\s\S]+`},
+		},
+		"Quoted": {
+			{Name: "Esc", Pattern: `\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{0,2}|[\s\S])?`},
+			{Name: "Chars", Pattern: `[^"\\]+`},
+			{Name: "Close", Pattern: `"`, Action: lexer.Push("Trailer")},
+		},
+		"Trailer": {
+			{Name: "Extra", Pattern: `[\s\S]+`},
+		},
+	})
 })
 
 type optionAST struct {
@@ -71,20 +73,22 @@ type quotedAST struct {
 }
 
 var optionParser = sync.OnceValue(func() *participle.Parser[optionAST] {
-	return participle.MustBuild[optionAST](participle.Lexer(optionLexer))
+	return participle.MustBuild[optionAST](participle.Lexer(optionLexer()))
 })
 
-// macroLexer: NAME = value, NAME == value.
-var macroLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Name", Pattern: `[A-Za-z0-9_]+`},
-		{Name: "WS", Pattern: ws + `+`},
-		{Name: "Redef", Pattern: `==` + ws + `*`, Action: lexer.Push("Rest")},
-		{Name: "Eq", Pattern: `=` + ws + `*`, Action: lexer.Push("Rest")},
-	},
-	"Rest": {
-		{Name: "Value", Pattern: `[\s\S]+`},
-	},
+// macroLexer(): NAME = value, NAME == value.
+var macroLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Name", Pattern: `[A-Za-z0-9_]+`},
+			{Name: "WS", Pattern: ws + `+`},
+			{Name: "Redef", Pattern: `==` + ws + `*`, Action: lexer.Push("Rest")},
+			{Name: "Eq", Pattern: `=` + ws + `*`, Action: lexer.Push("Rest")},
+		},
+		"Rest": {
+			{Name: "Value", Pattern: `[\s\S]+`},
+		},
+	})
 })
 
 type macroAST struct {
@@ -95,19 +99,21 @@ type macroAST struct {
 }
 
 var macroParser = sync.OnceValue(func() *participle.Parser[macroAST] {
-	return participle.MustBuild[macroAST](participle.Lexer(macroLexer))
+	return participle.MustBuild[macroAST](participle.Lexer(macroLexer()))
 })
 
-// driverLexer: name: (readconf_readname, then a colon).
-var driverLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Name", Pattern: `[A-Za-z][A-Za-z0-9_]*`},
-		{Name: "WS", Pattern: ws + `+`},
-		{Name: "Colon", Pattern: `:` + ws + `*`, Action: lexer.Push("Rest")},
-	},
-	"Rest": {
-		{Name: "Extra", Pattern: `[\s\S]+`},
-	},
+// driverLexer(): name: (readconf_readname, then a colon).
+var driverLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Name", Pattern: `[A-Za-z][A-Za-z0-9_]*`},
+			{Name: "WS", Pattern: ws + `+`},
+			{Name: "Colon", Pattern: `:` + ws + `*`, Action: lexer.Push("Rest")},
+		},
+		"Rest": {
+			{Name: "Extra", Pattern: `[\s\S]+`},
+		},
+	})
 })
 
 type driverAST struct {
@@ -117,7 +123,7 @@ type driverAST struct {
 }
 
 var driverParser = sync.OnceValue(func() *participle.Parser[driverAST] {
-	return participle.MustBuild[driverAST](participle.Lexer(driverLexer))
+	return participle.MustBuild[driverAST](participle.Lexer(driverLexer()))
 })
 
 // dequoteParts joins the quoted-string tokens the way string_dequote does.

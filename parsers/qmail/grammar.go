@@ -15,16 +15,18 @@ import (
 //
 // Each parser is built once, on first use (sync.OnceValue).
 
-// recordLexer splits a record at its first ':' (constmap_init with
+// recordLexer() splits a record at its first ':' (constmap_init with
 // flagcolon=1): Key is everything before it, Value everything after.
-var recordLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Key", Pattern: `[^:]+`},
-		{Name: "Sep", Pattern: `:`, Action: lexer.Push("Value")},
-	},
-	"Value": {
-		{Name: "Value", Pattern: `[\s\S]+`},
-	},
+var recordLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Key", Pattern: `[^:]+`},
+			{Name: "Sep", Pattern: `:`, Action: lexer.Push("Value")},
+		},
+		"Value": {
+			{Name: "Value", Pattern: `[\s\S]+`},
+		},
+	})
 })
 
 // recordAST is "key:value"; both sides may be empty.
@@ -52,21 +54,23 @@ type valueAST struct {
 }
 
 var recordParser = sync.OnceValue(func() *participle.Parser[recordAST] {
-	return participle.MustBuild[recordAST](participle.Lexer(recordLexer))
+	return participle.MustBuild[recordAST](participle.Lexer(recordLexer()))
 })
 
-// relayLexer reads a relay as qmail-remote.c main does: the host is the
+// relayLexer() reads a relay as qmail-remote.c main does: the host is the
 // text up to the first ':' (str_chr), the rest is handed to scan_ulong,
 // which reads leading decimal digits and stops at anything else.
-var relayLexer = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "Host", Pattern: `[^:]+`},
-		{Name: "PortSep", Pattern: `:`, Action: lexer.Push("Port")},
-	},
-	"Port": {
-		{Name: "Digits", Pattern: `[0-9]+`},
-		{Name: "Rest", Pattern: `[^0-9][\s\S]*`},
-	},
+var relayLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		"Root": {
+			{Name: "Host", Pattern: `[^:]+`},
+			{Name: "PortSep", Pattern: `:`, Action: lexer.Push("Port")},
+		},
+		"Port": {
+			{Name: "Digits", Pattern: `[0-9]+`},
+			{Name: "Rest", Pattern: `[^0-9][\s\S]*`},
+		},
+	})
 })
 
 // relayAST is "host[:port]"; the host may be empty (":587") and so may
@@ -98,5 +102,5 @@ type portAST struct {
 }
 
 var relayParser = sync.OnceValue(func() *participle.Parser[relayAST] {
-	return participle.MustBuild[relayAST](participle.Lexer(relayLexer))
+	return participle.MustBuild[relayAST](participle.Lexer(relayLexer()))
 })

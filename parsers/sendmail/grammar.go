@@ -32,25 +32,27 @@ var mcCommon = []lexer.Rule{
 	{Name: "Word", Pattern: `[A-Za-z_][A-Za-z0-9_]*`},
 }
 
-var mcLexer = lexer.MustStateful(lexer.Rules{
-	// At the top level parentheses, commas and the close quote are text.
-	"Root": append(append([]lexer.Rule{}, mcCommon...),
-		lexer.Rule{Name: "Text", Pattern: "[^`A-Za-z_]+"},
-	),
-	// Inside an argument list m4 counts unquoted parentheses ("Within the
-	// argument list, parentheses must balance") and splits at commas.
-	"Args": append(append([]lexer.Rule{}, mcCommon...),
-		lexer.Rule{Name: "LParen", Pattern: `\(`, Action: lexer.Push("Args")},
-		lexer.Rule{Name: "RParen", Pattern: `\)`, Action: lexer.Pop()},
-		lexer.Rule{Name: "Comma", Pattern: `,`},
-		lexer.Rule{Name: "ArgText", Pattern: "[^`A-Za-z_(),]+"},
-	),
-	// Inside quotes only the quote characters matter.
-	"Quote": {
-		{Name: "QOpen", Pattern: "`", Action: lexer.Push("Quote")},
-		{Name: "QClose", Pattern: `'`, Action: lexer.Pop()},
-		{Name: "QText", Pattern: "[^`']+"},
-	},
+var mcLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustStateful(lexer.Rules{
+		// At the top level parentheses, commas and the close quote are text.
+		"Root": append(append([]lexer.Rule{}, mcCommon...),
+			lexer.Rule{Name: "Text", Pattern: "[^`A-Za-z_]+"},
+		),
+		// Inside an argument list m4 counts unquoted parentheses ("Within the
+		// argument list, parentheses must balance") and splits at commas.
+		"Args": append(append([]lexer.Rule{}, mcCommon...),
+			lexer.Rule{Name: "LParen", Pattern: `\(`, Action: lexer.Push("Args")},
+			lexer.Rule{Name: "RParen", Pattern: `\)`, Action: lexer.Pop()},
+			lexer.Rule{Name: "Comma", Pattern: `,`},
+			lexer.Rule{Name: "ArgText", Pattern: "[^`A-Za-z_(),]+"},
+		),
+		// Inside quotes only the quote characters matter.
+		"Quote": {
+			{Name: "QOpen", Pattern: "`", Action: lexer.Push("Quote")},
+			{Name: "QClose", Pattern: `'`, Action: lexer.Pop()},
+			{Name: "QText", Pattern: "[^`']+"},
+		},
+	})
 })
 
 // mcFileAST is a whole .mc file.
@@ -110,19 +112,21 @@ type mcQPartAST struct {
 }
 
 var mcParser = sync.OnceValue(func() *participle.Parser[mcFileAST] {
-	return participle.MustBuild[mcFileAST](participle.Lexer(mcLexer), participle.UseLookahead(1))
+	return participle.MustBuild[mcFileAST](participle.Lexer(mcLexer()), participle.UseLookahead(1))
 })
 
 // ---- physical lines: sendmail.cf and makemap sources ----
 
-// cfLexer splits a sendmail.cf into physical lines. readcf() folds a line
+// cfLexer() splits a sendmail.cf into physical lines. readcf() folds a line
 // that starts with a space or tab into the previous one (fgetfolded), and
 // skips lines starting with '#' and empty lines.
-var cfLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Comment", Pattern: `#[^\n]*\n?`},
-	{Name: "Blank", Pattern: `[ \t\r]*\n|[ \t\r]+$`},
-	{Name: "Cont", Pattern: `[ \t][^\n]*\n?`},
-	{Name: "Line", Pattern: `[^\n]+\n?`},
+var cfLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Comment", Pattern: `#[^\n]*\n?`},
+		{Name: "Blank", Pattern: `[ \t\r]*\n|[ \t\r]+$`},
+		{Name: "Cont", Pattern: `[ \t][^\n]*\n?`},
+		{Name: "Line", Pattern: `[^\n]+\n?`},
+	})
 })
 
 type cfFileAST struct {
@@ -148,18 +152,20 @@ type cfGroupAST struct {
 }
 
 var cfParser = sync.OnceValue(func() *participle.Parser[cfFileAST] {
-	return participle.MustBuild[cfFileAST](participle.Lexer(cfLexer))
+	return participle.MustBuild[cfFileAST](participle.Lexer(cfLexer()))
 })
 
-// makemapLexer splits a makemap source into lines the way makemap.c reads
+// makemapLexer() splits a makemap source into lines the way makemap.c reads
 // them: an empty line or one whose first byte is '#' is skipped; a line
 // whose first byte is isspace() (space, tab, \v, \f, \r) is "syntax error
 // (leading space)"; anything else is an entry.
-var makemapLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Comment", Pattern: `#[^\n]*\n?`},
-	{Name: "Empty", Pattern: `\n`},
-	{Name: "Indented", Pattern: `[ \t\v\f\r][^\n]*\n?`},
-	{Name: "Entry", Pattern: `[^\n]+\n?`},
+var makemapLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Comment", Pattern: `#[^\n]*\n?`},
+		{Name: "Empty", Pattern: `\n`},
+		{Name: "Indented", Pattern: `[ \t\v\f\r][^\n]*\n?`},
+		{Name: "Entry", Pattern: `[^\n]+\n?`},
+	})
 })
 
 type mmFileAST struct {
@@ -178,15 +184,17 @@ type mmLineAST struct {
 }
 
 var makemapParser = sync.OnceValue(func() *participle.Parser[mmFileAST] {
-	return participle.MustBuild[mmFileAST](participle.Lexer(makemapLexer))
+	return participle.MustBuild[mmFileAST](participle.Lexer(makemapLexer()))
 })
 
-// tokenLexer splits an AuthInfo right-hand side: quoted tokens, unquoted
+// tokenLexer() splits an AuthInfo right-hand side: quoted tokens, unquoted
 // words and whitespace. A quote left open runs to the end of the value.
-var tokenLexer = lexer.MustSimple([]lexer.SimpleRule{
-	{Name: "Space", Pattern: `[ \t\v\f\r]+`},
-	{Name: "Quoted", Pattern: `"[^"]*"?`},
-	{Name: "Bare", Pattern: `[^ \t\v\f\r"]+`},
+var tokenLexer = sync.OnceValue(func() *lexer.StatefulDefinition {
+	return lexer.MustSimple([]lexer.SimpleRule{
+		{Name: "Space", Pattern: `[ \t\v\f\r]+`},
+		{Name: "Quoted", Pattern: `"[^"]*"?`},
+		{Name: "Bare", Pattern: `[^ \t\v\f\r"]+`},
+	})
 })
 
 type tokListAST struct {
@@ -201,5 +209,5 @@ type tokAST struct {
 }
 
 var tokenParser = sync.OnceValue(func() *participle.Parser[tokListAST] {
-	return participle.MustBuild[tokListAST](participle.Lexer(tokenLexer))
+	return participle.MustBuild[tokListAST](participle.Lexer(tokenLexer()))
 })

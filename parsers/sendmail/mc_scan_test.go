@@ -9,10 +9,10 @@ import (
 // grammarTokens lexes src with the participle lexer.
 func grammarTokens(t testing.TB, src string) []mcTok {
 	names := map[int]string{}
-	for n, typ := range mcLexer.Symbols() {
+	for n, typ := range mcLexer().Symbols() {
 		names[int(typ)] = n
 	}
-	l, err := mcLexer.LexString("f.mc", src)
+	l, err := mcLexer().LexString("f.mc", src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,16 +2,15 @@ package exim
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 )
 
 var (
-	aclName = regexp.MustCompile(`^\s*[A-Za-z0-9_]+:\s*$`)
-	aclVerb = regexp.MustCompile(`^\s*(accept|defer|deny|discard|drop|require|warn)\b\s*`)
-	aclWord = regexp.MustCompile(`^!?\s*([A-Za-z_][A-Za-z0-9_]*)`)
+	aclName = lazyRegexp(`^\s*[A-Za-z0-9_]+:\s*$`)
+	aclVerb = lazyRegexp(`^\s*(accept|defer|deny|discard|drop|require|warn)\b\s*`)
+	aclWord = lazyRegexp(`^!?\s*([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
 // checkACLWords is EX002 for the ACL section: every condition or
@@ -24,26 +23,26 @@ func (s *Setup) checkACLWords(p *lint.Pass) {
 	if sec == nil {
 		return
 	}
-	words := sortedNames(aclWords)
+	words := sortedNames(aclWords())
 	for _, l := range sec.Lines {
 		t := l.Text.S
-		if aclName.MatchString(t) {
+		if aclName().MatchString(t) {
 			continue
 		}
 		i := 0
-		if m := aclVerb.FindStringIndex(t); m != nil {
+		if m := aclVerb().FindStringIndex(t); m != nil {
 			i = m[1]
 		} else {
 			for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
 				i++
 			}
 		}
-		m := aclWord.FindStringSubmatchIndex(t[i:])
+		m := aclWord().FindStringSubmatchIndex(t[i:])
 		if m == nil {
 			continue
 		}
 		w := t[i+m[2] : i+m[3]]
-		if _, ok := aclWords[w]; ok {
+		if _, ok := aclWords()[w]; ok {
 			continue
 		}
 		fd, f, ok := s.At(l.Text, i+m[2], i+m[3])
@@ -83,10 +82,10 @@ func (s *Setup) checkLogSelector(p *lint.Pass) {
 		}
 		if j > i+1 && (v[i] == '+' || v[i] == '-') {
 			name := v[i+1 : j]
-			if _, ok := logSelectors[name]; !ok {
+			if _, ok := logSelectors()[name]; !ok {
 				if fd, f, ok := s.At(o.Value, i, j); ok && !s.hasError(f, fd.Start.Line) {
 					fd.Message = fmt.Sprintf("unknown log_selector setting: %s (Exim %s refuses the configuration)", v[i:j], eximOptionsVersion)
-					if c := nearest(name, sortedNames(logSelectors)); len(c) > 0 {
+					if c := nearest(name, sortedNames(logSelectors())); len(c) > 0 {
 						fd.Hint = fmt.Sprintf("did you mean %c%s?", v[i], c[0])
 					} else {
 						fd.Hint = "remove it (it may belong to a later Exim release)"

@@ -172,7 +172,7 @@ func environmental(msg, file string) string {
 		return "option of an optional build feature (we warn)"
 	}
 	if m := reUnknownCond.FindStringSubmatch(msg); m != nil {
-		if fl, ok := aclWords[m[1]]; ok && fl&optExim4DaemonLight == 0 {
+		if fl, ok := aclWords()[m[1]]; ok && fl&optExim4DaemonLight == 0 {
 			return "ACL condition of exim4-daemon-heavy"
 		}
 	}
@@ -180,7 +180,7 @@ func environmental(msg, file string) string {
 		return "file of Exim's test harness"
 	}
 	if m := reNoDriver.FindStringSubmatch(msg); m != nil {
-		if _, ok := driverOptions[m[1]+"s"][m[2]]; ok || unlistedDrivers[m[2]] {
+		if _, ok := driverOptions()[m[1]+"s"][m[2]]; ok || unlistedDrivers[m[2]] {
 			return "driver not in exim4-daemon-light"
 		}
 	}
@@ -190,15 +190,15 @@ func environmental(msg, file string) string {
 // heavyOnly reports whether an option is known to the heavy build only.
 func heavyOnly(name string) bool {
 	check := func(fl optFlags, ok bool) bool { return ok && fl&optExim4DaemonLight == 0 }
-	if fl, ok := mainOptions[name]; check(fl, ok) {
+	if fl, ok := mainOptions()[name]; check(fl, ok) {
 		return true
 	}
-	for _, m := range genericOptions {
+	for _, m := range genericOptions() {
 		if fl, ok := m[name]; check(fl, ok) {
 			return true
 		}
 	}
-	for _, drvs := range driverOptions {
+	for _, drvs := range driverOptions() {
 		for _, m := range drvs {
 			if fl, ok := m[name]; check(fl, ok) {
 				return true
@@ -265,7 +265,7 @@ func commentOut(t *testing.T, file string, line int, msg string) bool {
 				return blank(t, file, lines, lo, hi)
 			}
 		}
-		if name, _, _ := strings.Cut(msg, " "); mainOptions[name] != 0 {
+		if name, _, _ := strings.Cut(msg, " "); mainOptions()[name] != 0 {
 			re := regexp.MustCompile(`^\s*` + name + `\s*=`)
 			for i, l := range lines {
 				if re.MatchString(l) {
@@ -294,7 +294,7 @@ func commentOut(t *testing.T, file string, line int, msg string) bool {
 	}
 	if strings.Contains(msg, "unknown ACL condition") {
 		// Keep the statement: replace the condition, not its verb.
-		if m := aclVerb.FindString(lines[start-1]); m != "" {
+		if m := aclVerb().FindString(lines[start-1]); m != "" {
 			lines[start-1] = m + " condition = true"
 			start++
 		}

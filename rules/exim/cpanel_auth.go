@@ -2,7 +2,6 @@ package exim
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	ex "github.com/smarthost-lint/smarthost-lint/parsers/exim"
@@ -10,7 +9,7 @@ import (
 
 // commentedAuth matches the seed's commented line `#hosts_require_auth = *`
 // (Comment.Text is the text after the '#').
-var commentedAuth = regexp.MustCompile(`^\s*hosts_(require|try)_auth\s*=`)
+var commentedAuth = lazyRegexp(`^\s*hosts_(require|try)_auth\s*=`)
 
 // checkCommentedAuth is EX105: the seed's cPanel text says "you have to
 // uncomment the 2 "hosts_require_auth = *" lines in the transport
@@ -52,7 +51,7 @@ func commentedAuthLine(s *Setup, t *Transport) *ex.Comment {
 		return nil
 	}
 	for _, cm := range c.Comments {
-		if cm.Driver == d && !cm.Skipped && commentedAuth.MatchString(cm.Text) {
+		if cm.Driver == d && !cm.Skipped && commentedAuth().MatchString(cm.Text) {
 			return cm
 		}
 	}

@@ -3,7 +3,6 @@ package exim
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -11,7 +10,7 @@ import (
 )
 
 // markerLine is a cPanel exim.conf.local section marker alone on a line.
-var markerLine = regexp.MustCompile(`^\s*(@[A-Z_]+@|%RETRYBLOCK%)\s*$`)
+var markerLine = lazyRegexp(`^\s*(@[A-Z_]+@|%RETRYBLOCK%)\s*$`)
 
 // checkCpanelMarkers is EX102: marker problems in exim.conf.local (from
 // the block parser), and marker lines left in a real Exim file, where
@@ -68,7 +67,7 @@ func isMarkerLine(f *lint.File, line int) bool {
 		return false
 	}
 	start := f.Offset(lint.Pos{Line: line, Column: 1})
-	return markerLine.Match(f.Src[start:lineEnd(f, start)])
+	return markerLine().Match(f.Src[start:lineEnd(f, start)])
 }
 
 // lineEnd returns the offset of the end of the line holding off (before

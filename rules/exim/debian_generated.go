@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -21,11 +20,11 @@ var (
 	// headerSplit / headerNonSplit name the sources in that header:
 	// "# split config files in the /etc/exim4/conf.d/ directory." or
 	// "# non-split config (/etc/exim4/exim4.conf.localmacros".
-	headerSplit    = regexp.MustCompile(`(?m)^# split config files in the (/\S+?)/?conf\.d/? directory`)
-	headerNonSplit = regexp.MustCompile(`(?m)^# non-split config \((/\S+?)/exim4\.conf\.localmacros`)
+	headerSplit    = lazyRegexp(`(?m)^# split config files in the (/\S+?)/?conf\.d/? directory`)
+	headerNonSplit = lazyRegexp(`(?m)^# non-split config \((/\S+?)/exim4\.conf\.localmacros`)
 	// confdName is run-parts' rule that update-exim4.conf applies to
 	// conf.d file names ([:alnum:]_-), plus the .rul variants it prefers.
-	confdName = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.rul)?$`)
+	confdName = lazyRegexp(`^[A-Za-z0-9_-]+(\.rul)?$`)
 )
 
 // confdSections are the conf.d directories update-exim4.conf assembles.
@@ -84,10 +83,10 @@ func generatedFile(s *Setup) *lint.File {
 // conf.d (split) and the exim4 directory as update-exim4.conf saw it.
 func generatedSources(s *Setup, gen *lint.File) (split bool, dir string) {
 	head := gen.Src[:min(len(gen.Src), 4096)]
-	if m := headerSplit.FindSubmatch(head); m != nil {
+	if m := headerSplit().FindSubmatch(head); m != nil {
 		return true, strings.TrimSuffix(string(m[1]), "/")
 	}
-	if m := headerNonSplit.FindSubmatch(head); m != nil {
+	if m := headerNonSplit().FindSubmatch(head); m != nil {
 		return false, string(m[1])
 	}
 	if s.Debian != nil {
@@ -145,7 +144,7 @@ func readGeneratedSources(p *lint.Pass, s *Setup, gen *lint.File, split bool, di
 			have[e.Name()] = true
 		}
 		for _, e := range ents {
-			if e.IsDir() || !confdName.MatchString(e.Name()) {
+			if e.IsDir() || !confdName().MatchString(e.Name()) {
 				continue
 			}
 			name := e.Name()

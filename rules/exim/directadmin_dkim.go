@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -13,7 +12,7 @@ import (
 
 // dkimOption finds an smtp transport dkim_* option setting in an included
 // file.
-var dkimOption = regexp.MustCompile(`^\s*(?:hide\s+)?(dkim_[a-z_]+)\s*=`)
+var dkimOption = lazyRegexp(`^\s*(?:hide\s+)?(dkim_[a-z_]+)\s*=`)
 
 // checkDKIMInclude is EX205. The included lines are smtp transport
 // options; Exim reads them as if written at the include. Exim 4.96 [exp]:
@@ -85,7 +84,7 @@ func firstDKIMOptionIn(s *Setup, inc *ex.Include) string {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		if m := dkimOption.FindStringSubmatch(t); m != nil {
+		if m := dkimOption().FindStringSubmatch(t); m != nil {
 			return m[1]
 		}
 		return ""

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -40,14 +39,14 @@ var configNames = map[string]bool{
 
 // partName matches DirectAdmin's included parts (exim.routers.pre.conf,
 // exim.transports.pre.conf, exim.authenticators.post.conf, exim.dkim.conf).
-var partName = regexp.MustCompile(`^exim\.(routers|transports|authenticators|acl|retry|rewrite|dkim|variables|strings)(\.(pre|post))?\.conf$`)
+var partName = lazyRegexp(`^exim\.(routers|transports|authenticators|acl|retry|rewrite|dkim|variables|strings)(\.(pre|post))?\.conf$`)
 
 // splitDirs are Debian's conf.d sub-directories (update-exim4.conf).
 var splitDirs = map[string]bool{"main": true, "acl": true, "router": true, "transport": true, "retry": true, "rewrite": true, "auth": true}
 
 var (
-	beginLine  = regexp.MustCompile(`(?mi)^[ \t]*begin[ \t]+(routers?|transports?|authenticators?|acl|retry|rewrite)[ \t]*$`)
-	driverLine = regexp.MustCompile(`(?m)^[ \t]*driver[ \t]*=[ \t]*(accept|dnslookup|manualroute|redirect|ipliteral|iplookup|queryprogram|smtp|appendfile|pipe|lmtp|autoreply|plaintext|cram_md5|dovecot|spa|cyrus_sasl|gsasl|heimdal_gssapi|tls|external)[ \t]*$`)
+	beginLine  = lazyRegexp(`(?mi)^[ \t]*begin[ \t]+(routers?|transports?|authenticators?|acl|retry|rewrite)[ \t]*$`)
+	driverLine = lazyRegexp(`(?m)^[ \t]*driver[ \t]*=[ \t]*(accept|dnslookup|manualroute|redirect|ipliteral|iplookup|queryprogram|smtp|appendfile|pipe|lmtp|autoreply|plaintext|cram_md5|dovecot|spa|cyrus_sasl|gsasl|heimdal_gssapi|tls|external)[ \t]*$`)
 )
 
 // Detect implements lint.Frontend.
@@ -61,7 +60,7 @@ func (Frontend) Detect(p string, head []byte) lint.Kind {
 			return lint.KindExim
 		}
 		return ""
-	case configNames[base], partName.MatchString(base):
+	case configNames[base], partName().MatchString(base):
 		return lint.KindExim
 	case base == "exim.conf.local" || base == "exim.conf.localopts":
 		return lint.KindEximCpanel
@@ -80,7 +79,7 @@ func (Frontend) Detect(p string, head []byte) lint.Kind {
 
 func looksLikeExim(head []byte) bool {
 	head = head[:min(len(head), 64<<10)]
-	return beginLine.Match(head) || len(driverLine.FindAllIndex(head, 2)) >= 2
+	return beginLine().Match(head) || len(driverLine().FindAllIndex(head, 2)) >= 2
 }
 
 // Load implements lint.Frontend.
@@ -391,7 +390,7 @@ func loadPartWithParent(l *lint.Loader, f *lint.File) *Setup {
 // name: exim.routers.pre.conf → routers, exim.dkim.conf → transports
 // (DKIM options go inside a transport), routers.conf → routers.
 func partSection(base string) string {
-	m := partName.FindStringSubmatch(base)
+	m := partName().FindStringSubmatch(base)
 	if m == nil {
 		switch base {
 		case "routers.conf":
@@ -456,12 +455,12 @@ func parsePart(p string, src []byte, part string, read func(string) ([]byte, err
 	return cfg
 }
 
-var includeLine = regexp.MustCompile(`(?m)^[ \t]*\.include(?:_if_exists)?[ \t]+"?([^"\s]+)"?[ \t]*$`)
+var includeLine = lazyRegexp(`(?m)^[ \t]*\.include(?:_if_exists)?[ \t]+"?([^"\s]+)"?[ \t]*$`)
 
 // includesPath reports whether a configuration has an .include line for
 // the absolute path p (DirectAdmin includes its parts by absolute path).
 func includesPath(src []byte, p string) bool {
-	for _, m := range includeLine.FindAllSubmatch(src, -1) {
+	for _, m := range includeLine().FindAllSubmatch(src, -1) {
 		if string(m[1]) == p {
 			return true
 		}

@@ -2,7 +2,6 @@ package exim
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -29,7 +28,7 @@ func listKind(name string) string {
 // (ch. 10.14 host lists, ch. 10.19 caseful address lists).
 var specialItems = map[string]bool{"ignore_defer": true, "include_defer": true, "ignore_unknown": true, "include_unknown": true, "caseful": true}
 
-var aclCondition = regexp.MustCompile(`^\s*(?:(?:accept|deny|defer|discard|drop|require|warn)\s+)?!?\s*(domains|sender_domains|hosts|senders|recipients|local_parts)\s*=\s*(.*)$`)
+var aclCondition = lazyRegexp(`^\s*(?:(?:accept|deny|defer|discard|drop|require|warn)\s+)?!?\s*(domains|sender_domains|hosts|senders|recipients|local_parts)\s*=\s*(.*)$`)
 
 // checkNamedLists is EX014: a "+name" item must name a list defined with
 // domainlist/hostlist/addresslist/localpartlist of the right kind.
@@ -91,7 +90,7 @@ func checkNamedLists(p *lint.Pass) {
 			continue
 		}
 		for _, line := range sec.Lines {
-			m := aclCondition.FindStringSubmatchIndex(line.Text.S)
+			m := aclCondition().FindStringSubmatchIndex(line.Text.S)
 			if m == nil {
 				continue
 			}

@@ -33,7 +33,7 @@ func checkOptions(p *lint.Pass) {
 	skip := s.dkimMisplacedFiles()
 	for _, o := range s.Config.Main.Options {
 		if !skip[o.NamePos.File] {
-			s.checkOption(p, o, mainOptions, nil, "main option")
+			s.checkOption(p, o, mainOptions(), nil, "main option")
 		}
 	}
 	s.checkRepeats(p, s.Config.Main.Options, nil)
@@ -51,7 +51,7 @@ func checkOptions(p *lint.Pass) {
 }
 
 func (s *Setup) checkDriver(p *lint.Pass, section, singular string, d *ex.Driver, skip map[string]bool) {
-	generic := genericOptions[section]
+	generic := genericOptions()[section]
 	drv := d.Option("driver")
 	if drv == nil || !drv.HasValue {
 		// readconf_driver_init: the first non-generic option before any
@@ -78,7 +78,7 @@ func (s *Setup) checkDriver(p *lint.Pass, section, singular string, d *ex.Driver
 		}
 		return
 	}
-	private, known := driverOptions[section][drv.Value.S]
+	private, known := driverOptions()[section][drv.Value.S]
 	if !known && !isExpanded(drv.Value.S) && !unlistedDrivers[drv.Value.S] {
 		if fd, f, ok := s.AtValue(drv); ok && !s.hasError(f, fd.Start.Line) {
 			fd.Message = fmt.Sprintf("%s %s: cannot find %s driver %q (Exim %s knows %s)", singular, d.Name, singular, drv.Value.S, eximOptionsVersion, strings.Join(driverNames(section), ", "))
@@ -132,7 +132,7 @@ func (s *Setup) checkOption(p *lint.Pass, o *ex.Option, table, extra map[string]
 	if !known && extra != nil {
 		flags, known = extra[o.Name]
 	}
-	if _, main := mainOptions[o.Name]; !known && main && what == "option" {
+	if _, main := mainOptions()[o.Name]; !known && main && what == "option" {
 		return // EX001: a main option after begin
 	}
 	switch {
@@ -293,7 +293,7 @@ func levenshtein(a, b string, limit int) int {
 // driverNames lists the drivers of a section Exim 4.96 knows.
 func driverNames(section string) []string {
 	var out []string
-	for k := range driverOptions[section] {
+	for k := range driverOptions()[section] {
 		out = append(out, k)
 	}
 	sort.Strings(out)

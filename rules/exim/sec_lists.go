@@ -2,7 +2,6 @@ package exim
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,7 +17,7 @@ import (
 // after the word, trailing white space, comment lines, leading white
 // space (ch. 6.2: "trailing white space after the backslash and leading
 // white space at the start of continuation lines is ignored").
-var secGlue = regexp.MustCompile(`^\\[ \t\r]*\n(?:[ \t]*#[^\n]*\n)*[ \t]*$`)
+var secGlue = lazyRegexp(`^\\[ \t\r]*\n(?:[ \t]*#[^\n]*\n)*[ \t]*$`)
 
 func secAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
@@ -76,7 +75,7 @@ func checkGluedContinuation(p *lint.Pass) {
 					break
 				}
 				word := lineStart + n - 2 // the last byte of the word
-				if !secGlue.Match(src[word+1 : e-len(body)]) {
+				if !secGlue().Match(src[word+1 : e-len(body)]) {
 					break
 				}
 				cont := f.Pos(e - len(body))
@@ -156,7 +155,7 @@ func checkListEdges(p *lint.Pass) {
 }
 
 // secSimpleSenderRegex is "^.*@domain" as the seed writes it.
-var secSimpleSenderRegex = regexp.MustCompile(`^\^\.\*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$`)
+var secSimpleSenderRegex = lazyRegexp(`^\^\.\*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)$`)
 
 // checkSenderRegex: ch. 10.20 "If (after expansion) a pattern starts with
 // "^", a regular expression match is done against the complete address";
@@ -180,7 +179,7 @@ func checkSenderRegex(p *lint.Pass) {
 				continue
 			}
 			dom := re[at+1:]
-			if !secLiteralDomain.MatchString(dom) {
+			if !secLiteralDomain().MatchString(dom) {
 				continue // "@.*" and the like: any domain on purpose
 			}
 			var problems []string
@@ -198,7 +197,7 @@ func checkSenderRegex(p *lint.Pass) {
 				continue
 			}
 			fd.Message = "the " + name + " regular expression matches more addresses than the domain it names: " + strings.Join(problems, ", and ")
-			if m := secSimpleSenderRegex.FindStringSubmatch(it.Body); m != nil {
+			if m := secSimpleSenderRegex().FindStringSubmatch(it.Body); m != nil {
 				fd.Hint = "write `*@" + m[1] + "` (a plain domain match)"
 				if path, lo, hi := t.Span(it.BodyStart, it.End); path != "" && hi <= len(f.Src) && string(f.Src[lo:hi]) == it.Body {
 					fd.Fix = &lint.Fix{Description: "match the domain exactly", Safe: false,
@@ -224,7 +223,7 @@ func checkSenderRegex(p *lint.Pass) {
 
 // secLiteralDomain is a regex domain part that names a domain: labels
 // joined by dots (escaped or not), optionally anchored.
-var secLiteralDomain = regexp.MustCompile(`^[A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+\$?$`)
+var secLiteralDomain = lazyRegexp(`^[A-Za-z0-9-]+(?:\\?\.[A-Za-z0-9-]+)+\$?$`)
 
 func secUnescapedDot(re string) bool {
 	for i := 0; i < len(re); i++ {

@@ -3,7 +3,6 @@ package exim
 import (
 	"bytes"
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -45,7 +44,7 @@ func (s *Setup) markSecret(t ex.Text) {
 
 // lsearchFile finds the files of single-key lookups in an expansion, such
 // as the seed's ${lookup{$sender_address_domain}lsearch{/etc/exim_spamexperts}}.
-var lsearchFile = regexp.MustCompile(`(?:n?wild)?lsearch\*?(?:,[^{]*)?\{\s*(/[^}\s$]+)\s*\}`)
+var lsearchFile = lazyRegexp(`(?:n?wild)?lsearch\*?(?:,[^{]*)?\{\s*(/[^}\s$]+)\s*\}`)
 
 // markSecrets marks credentials in the unit's files (GEN005): the values
 // of client_send, client_secret, server_secret and similar options, every
@@ -97,7 +96,7 @@ func (s *Setup) markConfigSecrets(l *lint.Loader, cfg *ex.Config) {
 					mark(o, false)
 				}
 				if secretOptionNames[o.Name] && l.Follow() {
-					for _, m := range lsearchFile.FindAllStringSubmatch(o.Value.S, -1) {
+					for _, m := range lsearchFile().FindAllStringSubmatch(o.Value.S, -1) {
 						s.addCredentialTable(l, m[1])
 					}
 				}

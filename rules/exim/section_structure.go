@@ -26,15 +26,15 @@ func checkMainOptionInDriver(p *lint.Pass) {
 			continue
 		}
 		for _, d := range sec.Drivers {
-			private := driverOptions[sec.Name][d.DriverType()]
+			private := driverOptions()[sec.Name][d.DriverType()]
 			for _, o := range d.Options {
-				if _, ok := genericOptions[sec.Name][o.Name]; ok {
+				if _, ok := genericOptions()[sec.Name][o.Name]; ok {
 					continue
 				}
 				if _, ok := private[o.Name]; ok {
 					continue
 				}
-				if _, ok := mainOptions[o.Name]; !ok {
+				if _, ok := mainOptions()[o.Name]; !ok {
 					continue
 				}
 				fd, f, ok := s.AtOption(o)

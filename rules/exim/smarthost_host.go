@@ -3,7 +3,6 @@ package exim
 import (
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -13,7 +12,7 @@ import (
 // dns_check_names_pattern (`exim -bP dns_check_names_pattern`) is
 // (?i)^(?>(?(1)\.|())[^\W](?>[a-z0-9/_-]*[^\W])?)+(\.?)$ — labels of
 // letters, digits and underscores at both ends, '/', '_' and '-' inside.
-var hostName = regexp.MustCompile(`^(?i)[a-z0-9_]([a-z0-9/_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9/_-]*[a-z0-9_])?)*\.?$`)
+var hostName = lazyRegexp(`^(?i)[a-z0-9_]([a-z0-9/_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9/_-]*[a-z0-9_])?)*\.?$`)
 
 // placeholderHosts are the seed's stand-ins for the smarthost name
 // (RULES.md §6 GEN001).
@@ -81,7 +80,7 @@ func validHost(h string) bool {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return true
 	}
-	return hostName.MatchString(h)
+	return hostName().MatchString(h)
 }
 
 // sameHost compares host names as Exim does (case-insensitively, a final

@@ -3,7 +3,6 @@ package sendmail
 import (
 	"bytes"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -27,7 +26,7 @@ func (Frontend) Kinds() []lint.Kind {
 // IsRoot implements lint.Frontend: the .mc loads its .cf and maps.
 func (Frontend) IsRoot(k lint.Kind) bool { return k == lint.KindSendmailMC }
 
-var authInfoLine = regexp.MustCompile(`(?im)^AuthInfo:\S*[ \t]+"?[UIPRM][:=]`)
+var authInfoLine = lazyRegexp(`(?im)^AuthInfo:\S*[ \t]+"?[UIPRM][:=]`)
 
 // Detect implements lint.Frontend.
 func (Frontend) Detect(path string, head []byte) lint.Kind {
@@ -47,7 +46,7 @@ func (Frontend) Detect(path string, head []byte) lint.Kind {
 	case base == "access" && inMailDir(path):
 		return lint.KindSendmailAccess
 	}
-	if head != nil && !lint.Binary(head) && authInfoLine.Match(head) {
+	if head != nil && !lint.Binary(head) && authInfoLine().Match(head) {
 		return lint.KindSendmailAuthinfo
 	}
 	return ""

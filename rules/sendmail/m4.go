@@ -2,7 +2,6 @@ package sendmail
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -26,7 +25,7 @@ var mailerOf = map[string]string{
 	"MAIL11": "mail11", "PH": "phquery", "USENET": "usenet",
 }
 
-var mailerDefine = regexp.MustCompile(`^([A-Z0-9]+)_MAILER_[A-Z_]+$`)
+var mailerDefine = lazyRegexp(`^([A-Z0-9]+)_MAILER_[A-Z_]+$`)
 
 // checkOrder is SM005. [exp] a define(`RELAY_MAILER_ARGS', ...) after
 // MAILER(`smtp') has no effect; cf.m4 itself prints "*** ERROR: FEATURE()
@@ -53,7 +52,7 @@ func checkOrder(p *lint.Pass) {
 			}
 		case "define":
 			name := strings.TrimSpace(c.ArgValue(0))
-			m := mailerDefine.FindStringSubmatch(name)
+			m := mailerDefine().FindStringSubmatch(name)
 			if m == nil {
 				continue
 			}
@@ -157,11 +156,11 @@ func checkQuotingIn(p *lint.Pass, f *lint.File, mc *smp.MC) {
 	}
 }
 
-var simpleQuoted = regexp.MustCompile("^(?:'|‘|’|“|´)([^'‘’“”´`]*)(?:'|’|”|´)([ \t]*)$")
+var simpleQuoted = lazyRegexp("^(?:'|‘|’|“|´)([^'‘’“”´`]*)(?:'|’|”|´)([ \t]*)$")
 
 // requote rewrites 'x' or ‘x’ as `x' when the argument is just that.
 func requote(a *smp.Arg) *lint.Fix {
-	m := simpleQuoted.FindStringSubmatch(a.Raw)
+	m := simpleQuoted().FindStringSubmatch(a.Raw)
 	if m == nil {
 		return nil
 	}

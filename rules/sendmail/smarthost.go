@@ -2,7 +2,6 @@ package sendmail
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -15,7 +14,7 @@ var smarthostRules = []*lint.Rule{
 	{ID: "SM004", MTA: Name, Severity: lint.SeverityError, Title: "port not set for the mailer the smart host actually uses", Check: checkPort},
 }
 
-var plainHost = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$`)
+var plainHost = lazyRegexp(`^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$`)
 
 // checkBrackets is SM003. cf/README: "The [square brackets] turn off MX
 // records for this host only"; without them sendmail delivers to the MX
@@ -33,7 +32,7 @@ func checkBrackets(p *lint.Pass) {
 		fd := h.File.At(h.HostStart, h.HostStart+len(h.Host))
 		fd.Message = fmt.Sprintf("smart host %s has no [brackets]: sendmail looks up its MX records and delivers to whatever they name instead of this host", h.Host)
 		fd.Hint = fmt.Sprintf("write [%s] to connect to the host itself", h.Host)
-		if plainHost.MatchString(h.Host) {
+		if plainHost().MatchString(h.Host) {
 			fd.Fix = &lint.Fix{Description: "add brackets", Safe: true, Edits: []lint.TextEdit{{Start: h.HostStart, End: h.HostStart + len(h.Host), NewText: "[" + h.Host + "]"}}}
 		}
 		p.Report(fd)

@@ -138,7 +138,7 @@ func generate(dir string) ([]byte, error) {
 		}
 	}
 	fmt.Fprintf(&w, "// Regenerate with `go generate ./rules/exim`.\n\n")
-	fmt.Fprintf(&w, "package exim\n\n")
+	fmt.Fprintf(&w, "package exim\n\nimport \"sync\"\n\n")
 	fmt.Fprintf(&w, "// eximOptionsVersion is the Exim release the tables come from.\nconst eximOptionsVersion = %q\n\n", builds[0].version)
 	fmt.Fprintf(&w, "// optFlags describe one option: whether it is a boolean and which Exim\n// builds know it.\ntype optFlags uint8\n\nconst (\n\toptBool optFlags = 1 << iota // set bare, as no_name/not_name, or = true|false|yes|no\n")
 	for bi, b := range builds {
@@ -157,23 +157,23 @@ func generate(dir string) ([]byte, error) {
 			fmt.Fprintf(&w, "\t%q: %s,\n", n, strings.Join(scopes[name][n], "|"))
 		}
 	}
-	fmt.Fprintf(&w, "// mainOptions are the options of the main section.\nvar mainOptions = map[string]optFlags{\n")
+	fmt.Fprintf(&w, "// The tables are built on first use: a run that lints no Exim file does\n// not pay for them.\n\n// mainOptions are the options of the main section.\nvar mainOptions = sync.OnceValue(func() map[string]optFlags {\n\treturn map[string]optFlags{\n")
 	emit("main")
-	fmt.Fprintf(&w, "}\n\n")
-	fmt.Fprintf(&w, "// aclWords are the ACL conditions and modifiers (_ACL_COND_*, _ACL_MOD_*).\nvar aclWords = map[string]optFlags{\n")
+	fmt.Fprintf(&w, "}\n})\n\n")
+	fmt.Fprintf(&w, "// aclWords are the ACL conditions and modifiers (_ACL_COND_*, _ACL_MOD_*).\nvar aclWords = sync.OnceValue(func() map[string]optFlags {\n\treturn map[string]optFlags{\n")
 	emit("acl")
-	fmt.Fprintf(&w, "}\n\n")
-	fmt.Fprintf(&w, "// logSelectors are the log_selector names (_LOG_*), without the +/-.\nvar logSelectors = map[string]optFlags{\n")
+	fmt.Fprintf(&w, "}\n})\n\n")
+	fmt.Fprintf(&w, "// logSelectors are the log_selector names (_LOG_*), without the +/-.\nvar logSelectors = sync.OnceValue(func() map[string]optFlags {\n\treturn map[string]optFlags{\n")
 	emit("log_selector")
-	fmt.Fprintf(&w, "}\n\n")
-	fmt.Fprintf(&w, "// genericOptions are the options every driver of a section accepts.\nvar genericOptions = map[string]map[string]optFlags{\n")
+	fmt.Fprintf(&w, "}\n})\n\n")
+	fmt.Fprintf(&w, "// genericOptions are the options every driver of a section accepts.\nvar genericOptions = sync.OnceValue(func() map[string]map[string]optFlags {\n\treturn map[string]map[string]optFlags{\n")
 	for _, typ := range []string{"router", "transport", "authenticator"} {
 		fmt.Fprintf(&w, "\t%q: {\n", typ+"s")
 		emit(typ + "s")
 		fmt.Fprintf(&w, "\t},\n")
 	}
-	fmt.Fprintf(&w, "}\n\n")
-	fmt.Fprintf(&w, "// driverOptions are the private options per section and driver.\nvar driverOptions = map[string]map[string]map[string]optFlags{\n")
+	fmt.Fprintf(&w, "}\n})\n\n")
+	fmt.Fprintf(&w, "// driverOptions are the private options per section and driver.\nvar driverOptions = sync.OnceValue(func() map[string]map[string]map[string]optFlags {\n\treturn map[string]map[string]map[string]optFlags{\n")
 	for _, typ := range []string{"router", "transport", "authenticator"} {
 		fmt.Fprintf(&w, "\t%q: {\n", typ+"s")
 		var drvs []string
@@ -190,7 +190,7 @@ func generate(dir string) ([]byte, error) {
 		}
 		fmt.Fprintf(&w, "\t},\n")
 	}
-	fmt.Fprintf(&w, "}\n")
+	fmt.Fprintf(&w, "}\n})\n")
 	return format.Source(w.Bytes())
 }
 
