@@ -46,7 +46,10 @@ func main() {
 	defer os.RemoveAll(work)
 
 	bin := filepath.Join(work, "smarthost-lint")
+	// A static binary (no cgo: pflag and qmail import net) starts about
+	// 0.7 ms sooner, which matters next to exim -bV's 5–7 ms.
 	build := exec.Command("go", "build", "-o", bin, "./cmd/smarthost-lint")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		log.Fatalf("build: %v", err)
