@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // Pos is a position in the file where the text really is (an included
@@ -110,38 +112,37 @@ type SourceFile struct {
 	// Include is the directive that pulled this file in; nil for the main
 	// file and for Debian conf.d fragments.
 	Include *Include
-	lines   []int // offsets of line starts
-	hint    int   // index in lines of the last lookup
-	s       string
-	sSet    bool
+	// Rules run concurrently and all ask for positions: the lazily built
+	// tables are guarded, and the lookup hint is only a hint.
+	linesOnce sync.Once
+	lines     []int        // offsets of line starts
+	hint      atomic.Int64 // index in lines of the last lookup
+	strOnce   sync.Once
+	s         string
 }
 
 // str returns Src as a string, converted once.
 func (f *SourceFile) str() string {
-	if !f.sSet {
-		f.s, f.sSet = string(f.Src), true
-	}
+	f.strOnce.Do(func() { f.s = string(f.Src) })
 	return f.s
 }
 
 // lineOf returns the 1-based line number of offset off.
 func (f *SourceFile) lineOf(off int) int {
-	if f.lines == nil {
-		f.lines = lineStarts(f.Src)
-	}
-	h := f.hint
+	f.linesOnce.Do(func() { f.lines = lineStarts(f.Src) })
+	h := int(f.hint.Load())
 	if h < len(f.lines) && f.lines[h] <= off && (h+1 == len(f.lines) || off < f.lines[h+1]) {
 		return h + 1
 	}
 	if h+1 < len(f.lines) && f.lines[h+1] <= off && (h+2 == len(f.lines) || off < f.lines[h+2]) {
-		f.hint = h + 1
+		f.hint.Store(int64(h + 1))
 		return h + 2
 	}
 	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
 	if i < 0 {
 		i = 0
 	}
-	f.hint = i
+	f.hint.Store(int64(i))
 	return i + 1
 }
 
