@@ -151,9 +151,11 @@ func parseCFLine(s string, start, end, line int) *CFLine {
 			l.Name, l.Value, l.ValueStart = body[:1], body[1:], at+1
 		}
 	case 'K':
-		name, rest, _ := strings.Cut(body, " ")
-		if i := strings.IndexAny(name, "\t"); i >= 0 {
-			name, rest = name[:i], name[i+1:]+" "+rest
+		// "Kname type args": the name ends at the first blank. The value
+		// must stay a suffix of the line so that its offset is real.
+		name, rest := body, ""
+		if i := strings.IndexAny(body, " \t"); i >= 0 {
+			name, rest = body[:i], body[i+1:]
 		}
 		l.Name = name
 		v := strings.TrimLeft(rest, " \t")
