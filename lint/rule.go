@@ -138,8 +138,16 @@ func (r *Registry) Rule(id string) (*Rule, bool) { rule, ok := r.byID[id]; retur
 // Frontends returns the registered frontends.
 func (r *Registry) Frontends() []Frontend { return slices.Clone(r.frontends) }
 
-// Detect finds the kind of a file from its name and first bytes.
+// Detect finds the kind of a file from its name and first bytes. Names
+// are asked first, of every frontend, so that a file one MTA knows by name
+// is never claimed by another's content heuristics (and no frontend scans
+// the content of a file another one already recognised).
 func (r *Registry) Detect(path string, head []byte) (Kind, Frontend) {
+	for _, f := range r.frontends {
+		if k := f.Detect(path, nil); k != "" {
+			return k, f
+		}
+	}
 	for _, f := range r.frontends {
 		if k := f.Detect(path, head); k != "" {
 			return k, f

@@ -91,7 +91,7 @@ func ParseCpanelLocal(path string, src []byte) *CpanelLocal {
 	seen := map[string]bool{}
 	var cur *CpanelBlock
 	off := 0
-	s := string(src)
+	s := f.str()
 	for off < len(s) {
 		end := strings.IndexByte(s[off:], '\n')
 		next := len(s)
@@ -176,7 +176,9 @@ func (l *CpanelLocal) ParseBlock(b *CpanelBlock, o Options) *Config {
 	if b.Section == "" {
 		return nil
 	}
-	return ParseFragment(l.Path, l.File.Src, b.Start, b.End, b.Section, o)
+	// The blocks share l.File: its text and line index are built once,
+	// not once per block.
+	return parseFragment(l.File, b.Start, b.End, b.Section, o)
 }
 
 // ParseFragment parses src[start:end] as text inside the named section
@@ -185,8 +187,14 @@ func (l *CpanelLocal) ParseBlock(b *CpanelBlock, o Options) *Config {
 // of the whole src. The section appears in Config.Sections (or as
 // Config.Main) with a zero Begin.
 func ParseFragment(path string, src []byte, start, end int, section string, o Options) *Config {
+	return parseFragment(&SourceFile{Path: path, Src: src}, start, end, section, o)
+}
+
+// parseFragment is ParseFragment on a SourceFile that may already be
+// shared with other fragments of the same file.
+func parseFragment(f *SourceFile, start, end int, section string, o Options) *Config {
+	path, src := f.Path, f.Src
 	p := newParser(path, o)
-	f := &SourceFile{Path: path, Src: src}
 	p.c.Files = append(p.c.Files, f)
 	if start < 0 {
 		start = 0

@@ -59,11 +59,39 @@ func isCandidate(s string, i int) bool {
 	return isUpper(s[i]) || (s[i] == '_' && i+1 < len(s) && isUpper(s[i+1]))
 }
 
+// nextCandidate is the first i' >= i with isCandidate(s, i'), or len(s).
+// Every physical line is scanned, comments included: eight bytes at a
+// time are skipped while none of them is an upper-case letter or "_".
 func nextCandidate(s string, i int) int {
-	for i < len(s) && !isCandidate(s, i) {
-		i++
+	for ; i >= 0 && i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if mayHoldCandidate(x) {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			return i
+		}
+		if c == '_' && i+1 < len(s) && s[i+1] >= 'A' && s[i+1] <= 'Z' {
+			return i
+		}
 	}
 	return i
+}
+
+// mayHoldCandidate reports whether one of the eight bytes of x is in
+// 'A'..'Z' or is '_' (exact: "hasbetween" and "haszero" of Bit Twiddling
+// Hacks; TestNextCandidate compares with a byte loop).
+func mayHoldCandidate(x uint64) bool {
+	const ones, low7, high = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	const m, n = 'A' - 1, 'Z' + 1 // hasbetween is exclusive
+	between := (ones*(127+n) - (x & low7)) & ^x & ((x & low7) + ones*(127-m)) & high
+	u := x ^ (ones * '_')
+	underscore := (u - ones) & ^u & high
+	return between|underscore != 0
 }
 
 // expand substitutes macros in t from byte from on; it reports whether a

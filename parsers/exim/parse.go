@@ -49,6 +49,9 @@ type frame struct {
 	inc  *Include
 	// synth are generated lines (Debian's macro block) read instead of f.
 	synth []Text
+	// nul is the offset of the next NUL byte (see readPhys).
+	nul      int
+	nulKnown bool
 }
 
 type parser struct {
@@ -72,9 +75,15 @@ type parser struct {
 	lineSlab    []Line
 	optSlab     []Option
 	commentSlab []Comment
-	lbuf        []byte // reused logical-line buffers
-	lsegs       []seg
-	line        *Line // logical line being processed
+	// sizes of the last slabs allocated (see nextSlab)
+	lineSlabN, optSlabN, commentSlabN int
+	sbuf                              []byte // readString's scratch buffers
+	ssegs                             []seg
+	segSlab                           []seg
+	segSlabN                          int
+	lbuf                              []byte // reused logical-line buffers
+	lsegs                             []seg
+	line                              *Line // logical line being processed
 	// afterBreak is the previous logical line when an empty line ended
 	// its continuation.
 	afterBreak *Line
@@ -211,8 +220,16 @@ func (p *parser) readPhys() (physLine, bool) {
 		}
 		line := src[at:end]
 		// Exim measures the line with strlen(): text after a NUL is lost.
-		if k := bytes.IndexByte(line, 0); k >= 0 {
-			line = line[:k]
+		// fr.nul is the next NUL at or after at (len(src) if none), so
+		// a file without NULs is searched once, not once per line.
+		if !fr.nulKnown || fr.nul < at {
+			fr.nul, fr.nulKnown = len(src), true
+			if k := bytes.IndexByte(src[at:], 0); k >= 0 {
+				fr.nul = at + k
+			}
+		}
+		if fr.nul < end {
+			line = line[:fr.nul-at]
 		}
 		if fr.line == 0 {
 			fr.line = fr.f.lineOf(at)
@@ -233,11 +250,22 @@ func (p *parser) readPhys() (physLine, bool) {
 
 // Lines, options and comments are allocated in slabs: a 3,300-line file
 // has thousands of them and one allocation each dominated the run time.
+// Slabs start small and double up to slab, so that the many small
+// fragments of a cPanel exim.conf.local do not each pay for 256 of each.
 const slab = 256
+
+// nextSlab is the size of the slab after one of n elements.
+func nextSlab(n int) int {
+	if n == 0 {
+		return 16
+	}
+	return min(2*n, slab)
+}
 
 func (p *parser) newLine() *Line {
 	if len(p.lineSlab) == 0 {
-		p.lineSlab = make([]Line, slab)
+		p.lineSlabN = nextSlab(p.lineSlabN)
+		p.lineSlab = make([]Line, p.lineSlabN)
 	}
 	l := &p.lineSlab[0]
 	p.lineSlab = p.lineSlab[1:]
@@ -246,7 +274,8 @@ func (p *parser) newLine() *Line {
 
 func (p *parser) newOption() *Option {
 	if len(p.optSlab) == 0 {
-		p.optSlab = make([]Option, slab)
+		p.optSlabN = nextSlab(p.optSlabN)
+		p.optSlab = make([]Option, p.optSlabN)
 	}
 	o := &p.optSlab[0]
 	p.optSlab = p.optSlab[1:]
@@ -255,11 +284,30 @@ func (p *parser) newOption() *Option {
 
 func (p *parser) newComment() *Comment {
 	if len(p.commentSlab) == 0 {
-		p.commentSlab = make([]Comment, slab)
+		p.commentSlabN = nextSlab(p.commentSlabN)
+		p.commentSlab = make([]Comment, p.commentSlabN)
 	}
 	c := &p.commentSlab[0]
 	p.commentSlab = p.commentSlab[1:]
 	return c
+}
+
+// newSegs returns a slice of n segments whose capacity is n (an append
+// to it copies), cut from a slab for the common small n.
+func (p *parser) newSegs(n int) []seg {
+	if n == 0 {
+		return nil
+	}
+	if n > 16 {
+		return make([]seg, n)
+	}
+	if len(p.segSlab) < n {
+		p.segSlabN = nextSlab(p.segSlabN)
+		p.segSlab = make([]seg, p.segSlabN)
+	}
+	s := p.segSlab[:n:n]
+	p.segSlab = p.segSlab[n:]
+	return s
 }
 
 // pos is the position of byte i of the physical line as read (before
@@ -276,7 +324,13 @@ func (p *parser) logical() (*Line, bool) {
 	var tb textBuilder
 	var l *Line
 	continued := false // the previous physical line ended with a backslash
-	var simple *Text   // the line as a slice of the file, while it is one unsubstituted physical line
+	// simple is the line as a slice of the file, while it is one
+	// unsubstituted physical line (hasSimple); its segment is allocated
+	// only when the line ends that way.
+	var simple string
+	var simpleSeg seg
+	hasSimple := false
+	simpleDone := false // the line was simple and tb never held it
 	// stale is the last physical line when it was skipped during a
 	// continuation; staleEnd is how much of it Exim's buffer still holds.
 	var stale *physLine
@@ -319,7 +373,7 @@ func (p *parser) logical() (*Line, bool) {
 						if staleNL && stale.f != nil {
 							tb.appendMapped([]byte{'\n'}, stale.f, stale.at+stale.rawLen, 1)
 						}
-						simple = nil
+						hasSimple = false
 						l.End = p.lastEnd
 					}
 				}
@@ -394,9 +448,17 @@ func (p *parser) logical() (*Line, bool) {
 			}
 			// (a fresh segment: pl.t's is the reused p.seg1)
 			sg := pl.t.segs[0]
-			simple = &Text{S: s[ws:e], segs: []seg{{at: 0, n: e - ws, f: sg.f, off: sg.off + ws, srcN: e - ws, opaque: !sg.linear()}}}
+			simple, simpleSeg, hasSimple = s[ws:e], seg{at: 0, n: e - ws, f: sg.f, off: sg.off + ws, srcN: e - ws, opaque: !sg.linear()}, true
+			if e > ws && s[e-1] != '\\' && len(s)-ws <= p.o.MaxLine {
+				// The common case, without copying the line into tb:
+				// what the code below does with tb holding s[ws:], which
+				// ends the logical line with the text simple.
+				l.End = p.lastEnd
+				simpleDone = true
+				break
+			}
 		} else {
-			simple = nil
+			hasSimple = false
 		}
 		tb.appendText(&pl.t, ws, len(s))
 		if len(tb.b) > p.o.MaxLine {
@@ -426,11 +488,15 @@ func (p *parser) logical() (*Line, bool) {
 			}
 		}
 	}
-	if simple != nil && len(tb.b) == len(simple.S) {
+	if simpleDone || (hasSimple && len(tb.b) == len(simple)) {
 		// One physical line without substitution: share the file text.
-		l.Text = *simple
+		segs := p.newSegs(1)
+		segs[0] = simpleSeg
+		l.Text = Text{S: simple, segs: segs}
 	} else {
-		l.Text = Text{S: string(tb.b), segs: append([]seg(nil), tb.segs...)}
+		segs := p.newSegs(len(tb.segs))
+		copy(segs, tb.segs)
+		l.Text = Text{S: string(tb.b), segs: segs}
 	}
 	p.lbuf, p.lsegs = tb.b[:0], tb.segs[:0]
 	if !l.End.IsValid() {

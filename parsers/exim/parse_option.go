@@ -26,7 +26,7 @@ func (p *parser) option(l *Line, where string) *Option {
 		}
 		o.Hide = true
 	}
-	o.NamePos = l.Text.Pos(st)
+	o.NamePos = linePos(l, st)
 	o.Name = o.Written
 	switch {
 	case strings.HasPrefix(o.Written, "no_"):
@@ -65,7 +65,7 @@ func (p *parser) option(l *Line, where string) *Option {
 			msg += " (# is comment only at line start)"
 		}
 		p.errAt(l.Text.Pos(i), "option", msg)
-		o.Value = l.Text.slice(i, len(s))
+		o.Value = p.slice(l.Text, i, len(s))
 		return o
 	}
 	o.HasValue = true
@@ -83,9 +83,11 @@ func (p *parser) readString(l *Line, i int, name string) (Text, bool) {
 	t := l.Text
 	s := t.S
 	if i >= len(s) || s[i] != '"' {
-		return t.slice(i, len(s)), false
+		return p.slice(t, i, len(s)), false
 	}
-	var tb textBuilder
+	// The builder reuses the parser's scratch buffers; the result is
+	// copied out of them.
+	tb := textBuilder{b: p.sbuf[:0], segs: p.ssegs[:0]}
 	j := i + 1
 	nul := false
 	for j < len(s) && s[j] != '"' {
@@ -97,12 +99,16 @@ func (p *parser) readString(l *Line, i int, name string) (Text, bool) {
 				nul = true
 			}
 			if !nul {
-				if seg := t.segs[t.segAt(st)]; seg.f != nil && seg.linear() && t.segAt(j-1) == t.segAt(st) {
-					tb.appendMapped([]byte{c}, seg.f, seg.srcStart(st), j-st)
+				if sg := t.segs[t.segAt(st)]; sg.f != nil && sg.linear() && t.segAt(j-1) == t.segAt(st) {
+					tb.appendMapped([]byte{c}, sg.f, sg.srcStart(st), j-st)
 				} else {
-					tb.appendText(&t, st, j)
-					tb.b[len(tb.b)-(j-st)] = c
-					tb.truncate(len(tb.b) - (j - st) + 1)
+					// The escape is split across a continuation or a
+					// macro: the byte stands for text in more than one
+					// place, so it maps to where the escape starts without
+					// claiming to be a copy of the byte there.
+					s0 := t.segs[t.segAt(st)]
+					tb.segs = append(tb.segs, seg{at: len(tb.b), n: 1, f: s0.f, off: s0.srcStart(st), srcN: 1, opaque: true})
+					tb.b = append(tb.b, c)
 				}
 			}
 			continue
@@ -131,7 +137,9 @@ func (p *parser) readString(l *Line, i int, name string) (Text, bool) {
 		}
 		p.errAt(t.Pos(j), "syntax", msg)
 	}
-	out := tb.text()
+	out := Text{S: string(tb.b), segs: p.newSegs(len(tb.segs))}
+	copy(out.segs, tb.segs)
+	p.sbuf, p.ssegs = tb.b[:0], tb.segs[:0]
 	if len(out.S) == 0 {
 		out = Text{segs: []seg{t.emptySeg(i + 1)}}
 	}

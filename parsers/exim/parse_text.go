@@ -1,7 +1,5 @@
 package exim
 
-import "strings"
-
 // textBuilder accumulates a Text piece by piece.
 type textBuilder struct {
 	b    []byte
@@ -15,6 +13,11 @@ func (tb *textBuilder) appendText(t *Text, i, j int) {
 	}
 	base := len(tb.b)
 	tb.b = append(tb.b, t.S[i:j]...)
+	tb.appendSegs(t, i, j, base)
+}
+
+// appendSegs appends the mapping of t.S[i:j] placed at base.
+func (tb *textBuilder) appendSegs(t *Text, i, j, base int) {
 	for _, s := range t.segs {
 		a, e := s.at, s.at+s.n
 		if e <= i || a >= j {
@@ -90,13 +93,65 @@ func (t Text) slice(i, j int) Text {
 		s := t.segs[0]
 		return Text{S: t.S[i:j], segs: []seg{{at: 0, n: j - i, f: s.f, off: s.off + i, srcN: j - i}}}
 	}
-	var tb textBuilder
-	tb.appendText(&t, i, j)
-	if len(tb.b) == 0 {
+	if i >= j {
 		// keep a position for empty texts
 		return Text{segs: []seg{t.emptySeg(i)}}
 	}
-	return tb.text()
+	// The text is t.S[i:j] itself (what appendText would copy); only the
+	// segments are built, in a slice of the size they need.
+	n := 0
+	for _, s := range t.segs {
+		if s.at+s.n > i && s.at < j {
+			n++
+		}
+	}
+	tb := textBuilder{segs: make([]seg, 0, n)}
+	tb.appendSegs(&t, i, j, 0)
+	return Text{S: t.S[i:j], segs: tb.segs}
+}
+
+// slice is t.slice(i, j) with the segments cut from the parser's slab
+// (every option value is a slice of its line).
+func (p *parser) slice(t Text, i, j int) Text {
+	if i <= 0 && j >= len(t.S) {
+		return t
+	}
+	if len(t.segs) == 1 && t.segs[0].linear() && t.segs[0].at == 0 && t.segs[0].n == len(t.S) && i <= j {
+		s := t.segs[0]
+		segs := p.newSegs(1)
+		segs[0] = seg{at: 0, n: j - i, f: s.f, off: s.off + i, srcN: j - i}
+		return Text{S: t.S[i:j], segs: segs}
+	}
+	if i >= j {
+		return t.slice(i, j)
+	}
+	n := 0
+	for _, s := range t.segs {
+		if s.at+s.n > i && s.at < j {
+			n++
+		}
+	}
+	tb := textBuilder{segs: p.newSegs(n)[:0]}
+	tb.appendSegs(&t, i, j, 0)
+	k := len(tb.segs)
+	return Text{S: t.S[i:j], segs: tb.segs[:k:k]}
+}
+
+// linePos is l.Text.Pos(i), computed without a line lookup when the text
+// is one byte-for-byte piece of the physical line l starts on: then the
+// byte is on l.Pos.Line, i bytes right of l.Pos (which, like every Pos
+// the parser builds, has a Line and Column that match its Offset).
+func linePos(l *Line, i int) Pos {
+	t := &l.Text
+	if len(t.segs) == 1 && i >= 0 {
+		s := t.segs[0]
+		if s.f != nil && s.linear() && s.at == 0 && s.n == len(t.S) && i <= s.n &&
+			l.Pos.File == s.f.Path && l.End.File == s.f.Path && l.Pos.Offset == s.off &&
+			l.Pos.Line == l.End.Line && s.off+s.n <= l.End.Offset {
+			return Pos{File: s.f.Path, Offset: s.off + i, Line: l.Pos.Line, Column: l.Pos.Column + i}
+		}
+	}
+	return t.Pos(i)
 }
 
 // emptySeg is a zero-length segment at S[i].
@@ -161,6 +216,12 @@ func skipSpace(s string, i int) int {
 	return i
 }
 
+// trimRightSpace removes trailing ASCII white space (isspace); a byte
+// >= 0x80 is never space, so the bytes can be tested one by one.
 func trimRightSpace(s string) string {
-	return strings.TrimRightFunc(s, func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
+	n := len(s)
+	for n > 0 && isSpace(s[n-1]) {
+		n--
+	}
+	return s[:n]
 }

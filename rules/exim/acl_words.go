@@ -23,29 +23,32 @@ func (s *Setup) checkACLWords(p *lint.Pass) {
 	if sec == nil {
 		return
 	}
-	words := sortedNames(aclWords())
+	var words []string // sorted once, for the first finding's suggestions
 	for _, l := range sec.Lines {
 		t := l.Text.S
-		if aclName().MatchString(t) {
+		if matchACLName(t) {
 			continue
 		}
 		i := 0
-		if m := aclVerb().FindStringIndex(t); m != nil {
-			i = m[1]
+		if e, ok := matchACLVerb(t); ok {
+			i = e
 		} else {
 			for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
 				i++
 			}
 		}
-		m := aclWord().FindStringSubmatchIndex(t[i:])
-		if m == nil {
+		ws, we, ok := matchACLWord(t[i:])
+		if !ok {
 			continue
 		}
-		w := t[i+m[2] : i+m[3]]
+		w := t[i+ws : i+we]
 		if _, ok := aclWords()[w]; ok {
 			continue
 		}
-		fd, f, ok := s.At(l.Text, i+m[2], i+m[3])
+		if words == nil {
+			words = sortedNames(aclWords())
+		}
+		fd, f, ok := s.At(l.Text, i+ws, i+we)
 		if !ok || s.hasError(f, fd.Start.Line) {
 			continue
 		}
@@ -61,6 +64,69 @@ func (s *Setup) checkACLWords(p *lint.Pass) {
 		}
 		p.Report(fd)
 	}
+}
+
+// The matchers below do what the regexps above do (RE2's \s is
+// [\t\n\f\r ], \b an ASCII word boundary) without running a regexp on
+// every ACL line; TestACLMatchers compares them.
+
+func isRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+func skipRESpace(t string, i int) int {
+	for i < len(t) && isRESpace(t[i]) {
+		i++
+	}
+	return i
+}
+
+// matchACLName is aclName().MatchString(t).
+func matchACLName(t string) bool {
+	i := skipRESpace(t, 0)
+	j := i
+	for j < len(t) && isWordByte(t[j]) {
+		j++
+	}
+	if j == i || j >= len(t) || t[j] != ':' {
+		return false
+	}
+	return skipRESpace(t, j+1) == len(t)
+}
+
+// matchACLVerb is aclVerb().FindStringIndex(t): the end of the match.
+func matchACLVerb(t string) (int, bool) {
+	i := skipRESpace(t, 0)
+	j := i
+	for j < len(t) && isWordByte(t[j]) {
+		j++
+	}
+	switch t[i:j] {
+	case "accept", "defer", "deny", "discard", "drop", "require", "warn":
+		return skipRESpace(t, j), true
+	}
+	return 0, false
+}
+
+// matchACLWord is aclWord().FindStringSubmatchIndex(t): the group.
+func matchACLWord(t string) (start, end int, ok bool) {
+	k := 0
+	if k < len(t) && t[k] == '!' {
+		k++
+	}
+	k = skipRESpace(t, k)
+	if k >= len(t) || !(t[k] == '_' || (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z')) {
+		return 0, 0, false
+	}
+	e := k + 1
+	for e < len(t) && isWordByte(t[e]) {
+		e++
+	}
+	return k, e, true
 }
 
 // checkLogSelector is EX002 for log_selector: every +name/-name must be a

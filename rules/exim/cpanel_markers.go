@@ -67,7 +67,32 @@ func isMarkerLine(f *lint.File, line int) bool {
 		return false
 	}
 	start := f.Offset(lint.Pos{Line: line, Column: 1})
-	return markerLine().Match(f.Src[start:lineEnd(f, start)])
+	return isMarkerText(f.Src[start:lineEnd(f, start)])
+}
+
+// isMarkerText is markerLine().Match(b) without the regexp: blanks (RE2's
+// \s), then @NAME@ (NAME of [A-Z_]) or %RETRYBLOCK%, then blanks.
+func isMarkerText(b []byte) bool {
+	i, j := 0, len(b)
+	for i < j && isRESpace(b[i]) {
+		i++
+	}
+	for j > i && isRESpace(b[j-1]) {
+		j--
+	}
+	m := b[i:j]
+	if string(m) == "%RETRYBLOCK%" {
+		return true
+	}
+	if len(m) < 3 || m[0] != '@' || m[len(m)-1] != '@' {
+		return false
+	}
+	for _, c := range m[1 : len(m)-1] {
+		if c != '_' && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // lineEnd returns the offset of the end of the line holding off (before

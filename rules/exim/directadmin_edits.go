@@ -17,7 +17,7 @@ var daStockTransports = map[string]bool{"remote_smtp": true, "remote_smtp_forwar
 // unit is one of DirectAdmin's include files linted alone (their names,
 // exim.routers.pre.conf and the like, exist only there).
 func isDirectAdmin(s *Setup) bool {
-	return s.DirectAdmin != nil || (s.Part != "" && s.Root != nil && partName().MatchString(path.Base(s.Root.Path)))
+	return s.DirectAdmin != nil || (s.Part != "" && s.Root != nil && isPartName(path.Base(s.Root.Path)))
 }
 
 // checkDirectAdminEdits is EX201. DirectAdmin's exim.conf is replaced by

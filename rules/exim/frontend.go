@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -41,6 +42,35 @@ var configNames = map[string]bool{
 // exim.transports.pre.conf, exim.authenticators.post.conf, exim.dkim.conf).
 var partName = lazyRegexp(`^exim\.(routers|transports|authenticators|acl|retry|rewrite|dkim|variables|strings)(\.(pre|post))?\.conf$`)
 
+// partWord returns the word of a DirectAdmin part name, what
+// partName().FindStringSubmatch(base)[1] is, without the regexp (every
+// file given to the linter is tested): exim.WORD.conf,
+// exim.WORD.pre.conf or exim.WORD.post.conf. TestPartWord compares them.
+func partWord(base string) (string, bool) {
+	mid, ok := strings.CutPrefix(base, "exim.")
+	if !ok {
+		return "", false
+	}
+	if mid, ok = strings.CutSuffix(mid, ".conf"); !ok {
+		return "", false
+	}
+	w, rest, dot := strings.Cut(mid, ".")
+	if dot && rest != "pre" && rest != "post" {
+		return "", false
+	}
+	switch w {
+	case "routers", "transports", "authenticators", "acl", "retry", "rewrite", "dkim", "variables", "strings":
+		return w, true
+	}
+	return "", false
+}
+
+// isPartName is partName().MatchString(base).
+func isPartName(base string) bool {
+	_, ok := partWord(base)
+	return ok
+}
+
 // splitDirs are Debian's conf.d sub-directories (update-exim4.conf).
 var splitDirs = map[string]bool{"main": true, "acl": true, "router": true, "transport": true, "retry": true, "rewrite": true, "auth": true}
 
@@ -60,7 +90,7 @@ func (Frontend) Detect(p string, head []byte) lint.Kind {
 			return lint.KindExim
 		}
 		return ""
-	case configNames[base], partName().MatchString(base):
+	case configNames[base], isPartName(base):
 		return lint.KindExim
 	case base == "exim.conf.local" || base == "exim.conf.localopts":
 		return lint.KindEximCpanel
@@ -306,7 +336,12 @@ func (s *Setup) hasError(f *lint.File, line int) bool { return s.errLines[f][lin
 // collectComments hands the comment lines to the engine for inline
 // suppressions: a comment covers the next logical line.
 func (s *Setup) collectComments() {
-	for _, c := range s.Config.Comments {
+	// The last search: lines [lastFrom, lastNext) of lastFile are blank or
+	// comments, and lastNext is the line it found (0: none up to the end),
+	// so a comment block costs one scan instead of one per comment.
+	var lastFile *lint.File
+	lastFrom, lastNext := 0, 0
+	for k, c := range s.Config.Comments {
 		if c.Skipped {
 			continue
 		}
@@ -314,10 +349,18 @@ func (s *Setup) collectComments() {
 		if f == nil {
 			continue
 		}
+		if cap(f.Comments) == len(f.Comments) {
+			f.Comments = slices.Grow(f.Comments, len(s.Config.Comments)-k)
+		}
 		// The directive a comment applies to is the next line that is
 		// neither blank nor another comment.
+		from := c.Pos.Line + 1
+		if f == lastFile && from >= lastFrom && (lastNext == 0 || from <= lastNext) {
+			f.Comments = append(f.Comments, lint.Comment{Line: c.Pos.Line, Column: c.Pos.Column + 1, Text: c.Text, FirstLine: lastNext, LastLine: lastNext})
+			continue
+		}
 		next, n := 0, f.NumLines()
-		for i := c.Pos.Line + 1; i <= n; i++ {
+		for i := from; i <= n; i++ {
 			sp := f.LineSpan(i)
 			t := bytes.TrimSpace(f.Src[sp.Start:sp.End])
 			if len(t) > 0 && t[0] != '#' {
@@ -325,6 +368,7 @@ func (s *Setup) collectComments() {
 				break
 			}
 		}
+		lastFile, lastFrom, lastNext = f, from, next
 		f.Comments = append(f.Comments, lint.Comment{Line: c.Pos.Line, Column: c.Pos.Column + 1, Text: c.Text, FirstLine: next, LastLine: next})
 	}
 	// Extend each comment to the whole logical line after it.
@@ -390,8 +434,8 @@ func loadPartWithParent(l *lint.Loader, f *lint.File) *Setup {
 // name: exim.routers.pre.conf → routers, exim.dkim.conf → transports
 // (DKIM options go inside a transport), routers.conf → routers.
 func partSection(base string) string {
-	m := partName().FindStringSubmatch(base)
-	if m == nil {
+	w, ok := partWord(base)
+	if !ok {
 		switch base {
 		case "routers.conf":
 			return "routers"
@@ -402,13 +446,13 @@ func partSection(base string) string {
 		}
 		return ""
 	}
-	switch m[1] {
+	switch w {
 	case "dkim":
 		return "transport-options"
 	case "variables", "strings":
 		return "main"
 	}
-	return m[1]
+	return w
 }
 
 // parsePart parses a fragment as the body of a section by prepending the

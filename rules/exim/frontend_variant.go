@@ -40,7 +40,7 @@ func (s *Setup) detectVariant(l *lint.Loader) {
 		s.Variant = VariantDirectAdmin
 		s.DirectAdmin = &DirectAdmin{Header: bytes.Contains(head, daHeader), Host: exists("/usr/local/directadmin")}
 		for _, f := range s.files {
-			if partName().MatchString(path.Base(f.Path)) {
+			if isPartName(path.Base(f.Path)) {
 				s.DirectAdmin.Parts = append(s.DirectAdmin.Parts, f)
 			}
 		}

@@ -60,6 +60,7 @@ type Setup struct {
 	dcValues         []lint.Value // Debian dc_* values, for GEN001
 	memoMu           sync.Mutex
 	memo             map[string]*memoEntry
+	lists            sync.Map // value text -> *ex.List (parsedList)
 }
 
 // Debian describes the Debian packaging around the configuration.
@@ -399,6 +400,18 @@ func (s *Setup) Memo(key string, build func() any) any {
 	s.memoMu.Unlock()
 	e.once.Do(func() { e.v = build() })
 	return e.v
+}
+
+// parsedList returns ex.ParseList(v) (the error dropped), parsed once per
+// Setup: several rules read the same option values as lists. The result
+// is shared: callers must not modify it.
+func (s *Setup) parsedList(v string) *ex.List {
+	if l, ok := s.lists.Load(v); ok {
+		return l.(*ex.List)
+	}
+	l, _ := ex.ParseList(v)
+	got, _ := s.lists.LoadOrStore(v, l)
+	return got.(*ex.List)
 }
 
 type memoEntry struct {

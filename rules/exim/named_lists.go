@@ -30,6 +30,53 @@ var specialItems = map[string]bool{"ignore_defer": true, "include_defer": true, 
 
 var aclCondition = lazyRegexp(`^\s*(?:(?:accept|deny|defer|discard|drop|require|warn)\s+)?!?\s*(domains|sender_domains|hosts|senders|recipients|local_parts)\s*=\s*(.*)$`)
 
+// listOption is an option that takes a named list of each kind (for the
+// "+name" items inside list definitions).
+var listOption = map[string]string{"domainlist": "domains", "hostlist": "hosts", "addresslist": "senders", "localpartlist": "local_parts"}
+
+// matchACLCondition is aclCondition().FindStringSubmatchIndex(t) without
+// a regexp (most ACL lines are rejected in a few bytes): the condition
+// name t[name:nameEnd] and the value t[value:]. After an optional verb
+// and white space, an optional "!" and white space, the name as a whole
+// word, white space, "=", white space; the value runs to the end and may
+// not hold a newline ("." does not match one). TestACLMatchers compares
+// it with the regexp.
+func matchACLCondition(t string) (name, nameEnd, value int, ok bool) {
+	i := skipRESpace(t, 0)
+	j := i
+	for j < len(t) && isWordByte(t[j]) {
+		j++
+	}
+	switch t[i:j] {
+	case "accept", "deny", "defer", "discard", "drop", "require", "warn":
+		if j < len(t) && isRESpace(t[j]) {
+			i = skipRESpace(t, j)
+		}
+	}
+	if i < len(t) && t[i] == '!' {
+		i++
+	}
+	i = skipRESpace(t, i)
+	j = i
+	for j < len(t) && isWordByte(t[j]) {
+		j++
+	}
+	switch t[i:j] {
+	case "domains", "sender_domains", "hosts", "senders", "recipients", "local_parts":
+	default:
+		return 0, 0, 0, false
+	}
+	k := skipRESpace(t, j)
+	if k >= len(t) || t[k] != '=' {
+		return 0, 0, 0, false
+	}
+	k = skipRESpace(t, k+1)
+	if strings.IndexByte(t[k:], '\n') >= 0 {
+		return 0, 0, 0, false
+	}
+	return i, j, k, true
+}
+
 // checkNamedLists is EX014: a "+name" item must name a list defined with
 // domainlist/hostlist/addresslist/localpartlist of the right kind.
 // [exp 4.96 -bt] `domains = ! +local_domains` without the definition
@@ -50,7 +97,10 @@ func checkNamedLists(p *lint.Pass) {
 		if kind == "" || isExpanded(v) {
 			return
 		}
-		l, _ := ex.ParseList(v)
+		if strings.IndexByte(v, '+') < 0 {
+			return // no "+name" item without a "+"
+		}
+		l := s.parsedList(v)
 		for _, it := range l.Items {
 			if it.Named == "" || specialItems[it.Named] || s.List(kind, it.Named) != nil {
 				continue
@@ -78,7 +128,7 @@ func checkNamedLists(p *lint.Pass) {
 		opt(o)
 	}
 	for _, nl := range s.Config.Lists {
-		check(map[string]string{"domainlist": "domains", "hostlist": "hosts", "addresslist": "senders", "localpartlist": "local_parts"}[nl.Kind], nl.Value, 0, len(nl.Value.S), nl.Value.S)
+		check(listOption[nl.Kind], nl.Value, 0, len(nl.Value.S), nl.Value.S)
 	}
 	for _, sec := range s.Config.Sections {
 		for _, d := range sec.Drivers {
@@ -90,13 +140,12 @@ func checkNamedLists(p *lint.Pass) {
 			continue
 		}
 		for _, line := range sec.Lines {
-			m := aclCondition().FindStringSubmatchIndex(line.Text.S)
-			if m == nil {
+			ns, ne, vs, ok := matchACLCondition(line.Text.S)
+			if !ok {
 				continue
 			}
-			name := line.Text.S[m[2]:m[3]]
-			v := line.Text.S[m[4]:m[5]]
-			check(name, line.Text, m[4], m[5], v)
+			t := line.Text.S
+			check(t[ns:ne], line.Text, vs, len(t), t[vs:])
 		}
 	}
 }

@@ -124,6 +124,10 @@ var unlistedDrivers = map[string]bool{"gsasl": true, "heimdal_gssapi": true}
 // checkOption checks one setting against a table (and a second table
 // searched for suggestions only).
 func (s *Setup) checkOption(p *lint.Pass, o *ex.Option, table, extra map[string]optFlags, what string) {
+	// Most settings are fine: decide that before building a position.
+	if flags, known := table[o.Name]; known && optionFine(o, flags) {
+		return
+	}
 	fd, f, ok := s.AtOption(o)
 	if !ok || s.hasError(f, fd.Start.Line) {
 		return
@@ -177,6 +181,21 @@ func (s *Setup) checkOption(p *lint.Pass, o *ex.Option, table, extra map[string]
 	p.Report(fd)
 }
 
+// optionFine reports whether a known option with these flags gives none
+// of checkOption's findings (its switch reaches default).
+func optionFine(o *ex.Option, flags optFlags) bool {
+	isBool := flags&optBool != 0
+	switch {
+	case o.Negated && !isBool:
+		return false
+	case !o.HasValue && !isBool:
+		return false
+	case o.HasValue && isBool && !validBool(o.Value.S):
+		return false
+	}
+	return true
+}
+
 // buildOptional reports whether an option belongs to a feature that
 // Debian builds without but other builds may have (DMARC, ARC,
 // experimental features): EXPERIMENTAL_ARC, SUPPORT_DMARC in Exim's
@@ -204,14 +223,31 @@ func validBool(v string) bool {
 // checkRepeats reports the second setting of an option that may be set
 // once.
 func (s *Setup) checkRepeats(p *lint.Pass, opts []*ex.Option, allowed map[string]bool) {
-	first := map[string]*ex.Option{}
-	for _, o := range opts {
+	// A driver has a handful of options: a scan of the earlier ones is
+	// cheaper than a map; the main section may have hundreds.
+	var first map[string]*ex.Option
+	if len(opts) > 32 {
+		first = map[string]*ex.Option{}
+	}
+	for k, o := range opts {
 		if allowed[o.Name] {
 			continue
 		}
-		prev, dup := first[o.Name]
-		if !dup {
-			first[o.Name] = o
+		var prev *ex.Option
+		if first != nil {
+			prev = first[o.Name]
+			if prev == nil {
+				first[o.Name] = o
+			}
+		} else {
+			for _, q := range opts[:k] {
+				if q.Name == o.Name {
+					prev = q // allowed[q.Name] is false: same name
+					break
+				}
+			}
+		}
+		if prev == nil {
 			continue
 		}
 		fd, f, ok := s.AtOption(o)

@@ -109,7 +109,12 @@ func checkListEdges(p *lint.Pass) {
 		if strings.Contains(v, "${") || strings.Contains(v, "\\N") {
 			return // expanded lists: separators may come from the expansion
 		}
-		l, _ := ex.ParseList(v)
+		if strings.IndexByte(v, ':') < 0 && strings.IndexByte(v, '<') < 0 {
+			// Every finding below is about a separator: without ":" and
+			// without "<" (a separator change) the list has none.
+			return
+		}
+		l := s.parsedList(v)
 		report := func(lo, hi int, msg, hint string) {
 			fd, _, ok := s.At(t, lo, hi)
 			if !ok {

@@ -26,7 +26,28 @@ var credentialOptions = map[string]bool{
 // Values implements lint.ValueLister: every option and named-list value
 // with its place in the file, so GEN001 finds placeholders. client_send
 // is listed item by item (each is a user name or password).
+//
+// Two rules (GEN001, GEN009) walk the values: they are listed once per
+// Setup and kept.
 func (s *Setup) Values() iter.Seq[lint.Value] {
+	vals := s.Memo("values", func() any {
+		var out []lint.Value
+		for v := range s.values() {
+			out = append(out, v)
+		}
+		return out
+	}).([]lint.Value)
+	return func(yield func(lint.Value) bool) {
+		for _, v := range vals {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// values lists the values Values returns.
+func (s *Setup) values() iter.Seq[lint.Value] {
 	return func(yield func(lint.Value) bool) {
 		emit := func(name string, t ex.Text, i, j int, role lint.Role) bool {
 			if j <= i {
