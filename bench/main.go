@@ -166,10 +166,15 @@ func eximCpanel(work string, runs int, shared, bin, exim string) {
 			ls = append(ls, measure(1, nil, bin, "-q", "--fail-level", "none", "--no-follow", c.path))
 			es = append(es, measureAllowFail(exim, "-bV", "-C", c.path))
 		}
-		out, _ := exec.Command(exim, "-bV", "-C", c.path).CombinedOutput()
-		stop := "reads the whole file"
+		out, err := exec.Command(exim, "-bV", "-C", c.path).CombinedOutput()
+		stop := "accepts the file"
 		if m := regexp.MustCompile(`error in line (\d+)`).FindSubmatch(out); m != nil {
 			stop = "stops at line " + string(m[1])
+		} else if err != nil {
+			// An error without a line: a driver's settings checked after
+			// its section was read.
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			stop = "reads the file, then fails: " + strings.TrimSpace(lines[len(lines)-1])
 		}
 		fmt.Printf("    %s: exim -bV %s\n", c.name, stop)
 		report("smarthost-lint", median(ls), "exim -bV", median(es))
