@@ -94,19 +94,26 @@ func allOptions(c *Config) []*Option {
 	return all
 }
 
-// TestGrammarCorpus runs checkGrammar on every file of the corpus and of
-// testdata/exim/parser, read as a whole configuration and as each of the
+// TestGrammarCorpus runs checkGrammar on every file of the corpus (when
+// ../shared is there), of testdata/exim/parser and on the configurations of
+// the rule fixtures, read as a whole configuration and as each of the
 // sections (fragments are included by other files).
 func TestGrammarCorpus(t *testing.T) {
 	var files []string
-	for _, root := range []string{parserTestdata, eximCorpusRoot()} {
+	for _, root := range []string{parserTestdata, "../../testdata/exim/rules", eximCorpusRoot()} {
 		if root == "" {
 			continue
 		}
 		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && !strings.HasSuffix(p, ".json") {
-				files = append(files, p)
+			if err != nil || !d.Type().IsRegular() || strings.HasSuffix(p, ".json") {
+				return nil
 			}
+			// Fixture directories are machine roots: only what lies
+			// under etc/ is configuration (want.txt and facts.txt are not).
+			if strings.Contains(p, "testdata/exim/rules/") && !strings.Contains(p, "/etc/") {
+				return nil
+			}
+			files = append(files, p)
 			return nil
 		})
 	}
