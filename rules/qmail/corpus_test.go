@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -65,7 +66,7 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("%s: QM000 on a corpus file", rel)
 			}
 			if !slices.Contains(metadataRules, fd.Rule) {
-				got[filepath.ToSlash(rel)] = append(got[filepath.ToSlash(rel)], itoa(fd.Start.Line)+" "+fd.Rule)
+				got[filepath.ToSlash(rel)] = append(got[filepath.ToSlash(rel)], strconv.Itoa(fd.Start.Line)+" "+fd.Rule)
 			}
 		}
 	}

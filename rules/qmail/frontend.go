@@ -2,6 +2,7 @@ package qmail
 
 import (
 	"path/filepath"
+	"strconv"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
 	qp "github.com/smarthost-lint/smarthost-lint/parsers/qmail"
@@ -116,7 +117,7 @@ func reportProblems(l *lint.Loader, f *lint.File, ps []*qp.Problem) {
 	fd.Rule, fd.Severity = "QM000", lint.SeverityError
 	fd.Message = p.Msg
 	if len(ps) > 1 {
-		fd.Message += " (and " + itoa(len(ps)-1) + " more such bytes)"
+		fd.Message += " (and " + strconv.Itoa(len(ps)-1) + " more such bytes)"
 	}
 	fd.Hint = "write the file as plain ASCII text, one domain:relay:port per line; remove the stray bytes"
 	l.Report(fd)

@@ -2,6 +2,7 @@ package qmail
 
 import (
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -76,14 +77,14 @@ func checkRelayForm(p *lint.Pass) {
 			if i := strings.IndexAny(r.Value.Text, " \t|"); i >= 0 {
 				fd = f.At(r.Value.Pos.Offset, r.Value.Pos.Offset+i)
 			}
-			fd.Message = "an IPv6 address cannot be a qmail relay: the first ':' ends the host, so qmail-remote looks up the host " + shown(f, rl.Host) + " on port " + itoa(int(rl.Number())) + "; it only asks DNS for A records"
+			fd.Message = "an IPv6 address cannot be a qmail relay: the first ':' ends the host, so qmail-remote looks up the host " + shown(f, rl.Host) + " on port " + strconv.Itoa(int(rl.Number())) + "; it only asks DNS for A records"
 			fd.Hint = "use the smarthost's IPv4 address ([192.0.2.10]:587) or a host name with an A record"
 			p.Report(fd)
 		case formDoubleColon:
 			rl := EffectiveRelay(r)
 			fd := f.At(rl.PortSep.Offset, rl.Port.Pos.Offset+1)
 			fd.Message = "'::' is Exim's host::port syntax; qmail takes the text after the first ':' as the port, scan_ulong stops at the second ':' and the port is 0"
-			fd.Hint = "write host:port with a single colon, e.g. " + strings.Trim(shown(f, rl.Host), "\"") + ":" + itoa(int(qp.ScanUlong(rl.Port.Text[1:])))
+			fd.Hint = "write host:port with a single colon, e.g. " + strings.Trim(shown(f, rl.Host), "\"") + ":" + strconv.Itoa(int(qp.ScanUlong(rl.Port.Text[1:])))
 			fd.Fix = &lint.Fix{Description: "use a single ':' before the port", Edits: []lint.TextEdit{{Start: rl.Port.Pos.Offset, End: rl.Port.Pos.Offset + 1}}}
 			p.Report(fd)
 		}

@@ -1,6 +1,7 @@
 package qmail
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/smarthost-lint/smarthost-lint/lint"
@@ -131,7 +132,7 @@ func checkDuplicates(p *lint.Pass) {
 			what = "the default route (empty domain)"
 		}
 		fd := f.At(r.Pos.Offset, r.End.Offset)
-		fd.Message = what + " is written again on line " + itoa(last.Line.Pos.Line) + ", which wins (qmail uses the last line for a domain): this line is ignored; mail goes " + describe(f, last)
+		fd.Message = what + " is written again on line " + strconv.Itoa(last.Line.Pos.Line) + ", which wins (qmail uses the last line for a domain): this line is ignored; mail goes " + describe(f, last)
 		fd.Hint = "keep one line per domain; `echo ... >> smtproutes` appends a second line instead of replacing the first"
 		fd.Fix = &lint.Fix{Description: "delete the ignored line", Edits: []lint.TextEdit{deleteLine(f, r.Line)}}
 		p.Report(fd)
@@ -174,7 +175,7 @@ func checkDefaultRoute(p *lint.Pass) {
 		}
 		fd := f.WholeFile()
 		fd.Message = "no default route (a line starting with ':'): mail for every domain not listed goes directly to its MX hosts, not via " + want
-		fd.Hint = "add the line :" + want + ":" + itoa(p.Settings.Port)
+		fd.Hint = "add the line :" + want + ":" + strconv.Itoa(p.Settings.Port)
 		p.Report(fd)
 		return
 	}
@@ -182,7 +183,7 @@ func checkDefaultRoute(p *lint.Pass) {
 		if want != "" {
 			fd := f.At(def.Pos.Offset, def.End.Offset)
 			fd.Message = "the default route has an empty relay: all mail goes directly to MX hosts, not via " + want
-			fd.Hint = "write :" + want + ":" + itoa(p.Settings.Port)
+			fd.Hint = "write :" + want + ":" + strconv.Itoa(p.Settings.Port)
 			p.Report(fd)
 		}
 		return
@@ -190,7 +191,7 @@ func checkDefaultRoute(p *lint.Pass) {
 	if want != "" && !isSmarthostRoute(p, EffectiveRelay(def)) {
 		fd := at(f, def.Value)
 		fd.Message = "the default route sends all mail " + describe(f, def) + ", not via " + want
-		fd.Hint = "write :" + want + ":" + itoa(p.Settings.Port)
+		fd.Hint = "write :" + want + ":" + strconv.Itoa(p.Settings.Port)
 		p.Report(fd)
 	}
 	d := destOf(def)
@@ -229,7 +230,7 @@ func checkLocalRoutes(p *lint.Pass) {
 				what = "control/virtualdomains"
 			}
 			fd := at(f, r.Key)
-			fd.Message = shown(f, r.Key) + " is delivered locally (" + what + " line " + itoa(l.Line) + "): qmail-send never hands its mail to qmail-remote, so this route is never used"
+			fd.Message = shown(f, r.Key) + " is delivered locally (" + what + " line " + strconv.Itoa(l.Line) + "): qmail-send never hands its mail to qmail-remote, so this route is never used"
 			fd.Hint = "remove the domain from " + what + " if its mail should leave through the route, or drop the route"
 			p.Report(fd)
 			break

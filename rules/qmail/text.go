@@ -8,8 +8,6 @@ import (
 	qp "github.com/smarthost-lint/smarthost-lint/parsers/qmail"
 )
 
-func itoa(n int) string { return strconv.Itoa(n) }
-
 // shown quotes a field for a message with any secret bytes masked, so a
 // relay read the vanilla way ("relay user password") never leaks.
 func shown(f *lint.File, fd *qp.Field) string {
@@ -77,10 +75,10 @@ func describe(f *lint.File, r *qp.Route) string {
 		return "directly to the domain's MX hosts (no route matches)"
 	}
 	if r.MX() {
-		return "directly to the domain's MX hosts (line " + itoa(r.Line.Pos.Line) + " has an empty relay)"
+		return "directly to the domain's MX hosts (line " + strconv.Itoa(r.Line.Pos.Line) + " has an empty relay)"
 	}
 	rl := EffectiveRelay(r)
-	return "to " + shown(f, rl.Host) + " port " + itoa(int(rl.Number())) + " (line " + itoa(r.Line.Pos.Line) + ")"
+	return "to " + shown(f, rl.Host) + " port " + strconv.Itoa(int(rl.Number())) + " (line " + strconv.Itoa(r.Line.Pos.Line) + ")"
 }
 
 // smarthostHost folds a host for comparison with --smarthost, ignoring

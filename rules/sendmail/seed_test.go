@@ -1,10 +1,8 @@
 package sendmail
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -45,32 +43,7 @@ func seedRegistry() *lint.Registry {
 // appended to a stock .mc with the seed's client-info line (bad-auth).
 // They must give exactly the error and warning findings in want.txt.
 func TestSeedSetups(t *testing.T) {
-	reg := seedRegistry()
-	dirs, _ := filepath.Glob("../../testdata/sendmail/seed/*")
-	if len(dirs) < 5 {
-		t.Fatalf("want the 5 seed setups, have %d", len(dirs))
-	}
-	for _, dir := range dirs {
-		name := filepath.Base(dir)
-		t.Run(name, func(t *testing.T) {
-			res := ruletest.LintDir(t, reg, dir)
-			got, all := seriousFindings(dir, res.Findings)
-			if strings.HasPrefix(name, "good") {
-				if len(got) != 0 {
-					t.Errorf("correct seed setup gets %v\n%s", got, all)
-				}
-				return
-			}
-			want := ruletest.ReadWant(t, dir)
-			if len(want) == 0 {
-				t.Fatal("bad setup without want.txt")
-			}
-			slices.SortFunc(want, func(a, b ruletest.Want) int { return strings.Compare(a.String(), b.String()) })
-			if ws, gs := joinWants(want), joinWants(got); ws != gs {
-				t.Errorf("got  %s\nwant %s\nall:\n%s", gs, ws, all)
-			}
-		})
-	}
+	ruletest.CheckSetups(t, seedRegistry(), "../../testdata/sendmail/seed", 5)
 }
 
 // TestOracleSeedMC builds every seed .mc with the real m4 + cf.m4 and
@@ -91,31 +64,6 @@ func TestOracleSeedMC(t *testing.T) {
 			compareWithOracle(t, script, p, runnable(src))
 		})
 	}
-}
-
-// seriousFindings are the error and warning findings of every rule as
-// Wants, sorted like ruletest.Got, plus all findings for the log.
-func seriousFindings(dir string, fs []lint.Finding) ([]ruletest.Want, string) {
-	var out []ruletest.Want
-	var all strings.Builder
-	for _, f := range fs {
-		rel, _ := filepath.Rel(dir, f.Path)
-		rel = filepath.ToSlash(rel)
-		fmt.Fprintf(&all, "  %s:%d %s %s: %s\n", rel, f.Start.Line, f.Rule, f.Severity, f.Message)
-		if f.Severity >= lint.SeverityWarning {
-			out = append(out, ruletest.Want{Path: rel, Line: f.Start.Line, Rule: f.Rule})
-		}
-	}
-	slices.SortFunc(out, func(a, b ruletest.Want) int { return strings.Compare(a.String(), b.String()) })
-	return slices.Compact(out), all.String()
-}
-
-func joinWants(ws []ruletest.Want) string {
-	var s []string
-	for _, w := range ws {
-		s = append(s, w.String())
-	}
-	return strings.Join(s, ", ")
 }
 
 // TestSeedSafeFixes applies the safe fixes to the seed's authentication
