@@ -58,8 +58,7 @@ type Setup struct {
 	errLines         map[*lint.File]map[int]bool
 	credentialTables []*lint.File // lsearch files read by client authenticators
 	dcValues         []lint.Value // Debian dc_* values, for GEN001
-	memoMu           sync.Mutex
-	memo             map[string]*memoEntry
+	memo             lint.Memo
 	lists            sync.Map // value text -> *ex.List (parsedList)
 }
 
@@ -388,18 +387,7 @@ func (s *Setup) ClientAuthenticators() []*Authenticator {
 // Memo returns the value build computes for key, once per Setup (rules run
 // concurrently; derived views are shared).
 func (s *Setup) Memo(key string, build func() any) any {
-	s.memoMu.Lock()
-	e, ok := s.memo[key]
-	if !ok {
-		if s.memo == nil {
-			s.memo = map[string]*memoEntry{}
-		}
-		e = &memoEntry{}
-		s.memo[key] = e
-	}
-	s.memoMu.Unlock()
-	e.once.Do(func() { e.v = build() })
-	return e.v
+	return s.memo.Get(key, build)
 }
 
 // parsedList returns ex.ParseList(v) (the error dropped), parsed once per
@@ -412,11 +400,6 @@ func (s *Setup) parsedList(v string) *ex.List {
 	l, _ := ex.ParseList(v)
 	got, _ := s.lists.LoadOrStore(v, l)
 	return got.(*ex.List)
-}
-
-type memoEntry struct {
-	once sync.Once
-	v    any
 }
 
 // setupOf returns the Setup of a pass (nil for another MTA's unit).

@@ -32,8 +32,7 @@ type Setup struct {
 	files    []*lint.File
 	expanded map[string]expansion
 	expandMu sync.Mutex
-	memoMu   sync.Mutex
-	memo     map[string]*memoEntry
+	memo     lint.Memo
 }
 
 // Memo returns the value build computes for key, computing it once per
@@ -41,24 +40,7 @@ type Setup struct {
 // indexes) that several rules need and that may cost a pass over a table
 // with a million entries.
 func (s *Setup) Memo(key string, build func() any) any {
-	s.memoMu.Lock()
-	e, ok := s.memo[key]
-	if !ok {
-		if s.memo == nil {
-			s.memo = map[string]*memoEntry{}
-		}
-		e = &memoEntry{}
-		s.memo[key] = e
-	}
-	s.memoMu.Unlock()
-	// Rules run concurrently: the first caller builds, the others wait.
-	e.once.Do(func() { e.v = build() })
-	return e.v
-}
-
-type memoEntry struct {
-	once sync.Once
-	v    any
+	return s.memo.Get(key, build)
 }
 
 // MTA implements lint.Unit.
