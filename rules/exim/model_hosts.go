@@ -31,8 +31,7 @@ func (h *HostMatch) Matches(host string) Tri {
 	host = strings.ToLower(strings.TrimSuffix(host, "."))
 	hostAddr, hostErr := netip.ParseAddr(host)
 	isAddr := hostErr == nil
-	res := No
-	for _, it := range h.List.Items {
+	return evalList(h.List.Items, func(it *ex.ListItem) Tri {
 		body := strings.ToLower(strings.TrimSpace(it.Body))
 		var m Tri
 		switch {
@@ -76,7 +75,17 @@ func (h *HostMatch) Matches(host string) Tri {
 				m = Maybe // another name: equal if it resolves to the host's address
 			}
 		}
-		switch m {
+		return m
+	})
+}
+
+// evalList evaluates an Exim list item by item (spec ch. 10): the first
+// item that matches decides, a negated one by not matching; an item whose
+// outcome is unknown makes every later decision unknown.
+func evalList(items []*ex.ListItem, match func(*ex.ListItem) Tri) Tri {
+	res := No
+	for _, it := range items {
+		switch match(it) {
 		case Yes:
 			if it.Negated {
 				if res == Maybe {
@@ -96,7 +105,7 @@ func (h *HostMatch) Matches(host string) Tri {
 	// did not decide ("! +local_domains" takes every remote domain):
 	// [exp 4.96 -be] match_domain{a.test}{!b.test} is true,
 	// match_domain{a.test}{!b.test : c.test} false.
-	if n := len(h.List.Items); n > 0 && h.List.Items[n-1].Negated && res == No {
+	if n := len(items); n > 0 && items[n-1].Negated && res == No {
 		return Yes
 	}
 	return res

@@ -100,8 +100,7 @@ func (s *Setup) matchDomain(list, domain string, depth int) Tri {
 		return Maybe
 	}
 	l, _ := ex.ParseList(list)
-	res := No
-	for _, it := range l.Items {
+	return evalList(l.Items, func(it *ex.ListItem) Tri {
 		var m Tri
 		switch {
 		case it.Named != "":
@@ -120,30 +119,8 @@ func (s *Setup) matchDomain(list, domain string, depth int) Tri {
 		default:
 			m = matchDomainItem(it.Body, domain)
 		}
-		switch m {
-		case Yes:
-			if it.Negated {
-				if res == Maybe {
-					return Maybe
-				}
-				return No
-			}
-			if res == Maybe {
-				return Maybe
-			}
-			return Yes
-		case Maybe:
-			res = Maybe
-		}
-	}
-	// A list that ends in a negated item matches everything the list
-	// did not decide ("! +local_domains" takes every remote domain):
-	// [exp 4.96 -be] match_domain{a.test}{!b.test} is true,
-	// match_domain{a.test}{!b.test : c.test} false.
-	if n := len(l.Items); n > 0 && l.Items[n-1].Negated && res == No {
-		return Yes
-	}
-	return res
+		return m
+	})
 }
 
 // matchDomainItem matches one domain-list item: "*", "*suffix", literal
